@@ -1,0 +1,1 @@
+"""Contracts shared by every part of the system: gRPC protos, subgraph SDL and the supergraph."""

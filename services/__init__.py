@@ -1,0 +1,1 @@
+"""Backend gRPC services: each owns its data and exposes it through ``grpc.aio``."""

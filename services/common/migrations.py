@@ -1,0 +1,57 @@
+"""Apply a service's Alembic migrations programmatically, on PostgreSQL or SQLite.
+
+Each service keeps its migrations in ``services/<name>/migrations`` (``env.py`` calls
+``run_env(metadata)``). On PostgreSQL the service's schema is created first and the version
+table lives in it, so services never see each other's tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import Connection, MetaData, text
+
+from services.common.db import Database
+
+__all__ = ["alembic_config", "run_env", "upgrade"]
+
+
+def alembic_config(migrations_dir: Path) -> Config:
+    """An in-memory Alembic config pointing at ``migrations_dir``."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    return config
+
+
+async def upgrade(database: Database, migrations_dir: Path, revision: str = "head") -> None:
+    """Bring ``database`` up to ``revision``."""
+    config = alembic_config(migrations_dir)
+
+    def _run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    async with database.engine.begin() as connection:
+        if database.is_postgres:
+            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
+            await connection.execute(text(f'SET search_path TO "{database.schema}"'))
+        await connection.run_sync(_run)
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every service's ``env.py``: run migrations on the connection handed in."""
+    connection: Any = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError(
+            "Run migrations through services.common.migrations.upgrade(), which passes a connection."
+        )
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
