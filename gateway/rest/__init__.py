@@ -1,0 +1,19 @@
+"""REST endpoints generated from persisted operations, with an OpenAPI 3.1 document.
+
+``deploy/rest.yaml`` maps routes (``GET /applications/{id}``) to persisted operations; path,
+query and body values become operation variables; GraphQL error codes become HTTP statuses.
+"""
+
+from gateway.rest.json_schema import input_schema, output_schema
+from gateway.rest.openapi import build_openapi
+from gateway.rest.routes import RestConfigError, RestRoute, load_routes, parse_routes
+
+__all__ = [
+    "RestConfigError",
+    "RestRoute",
+    "build_openapi",
+    "input_schema",
+    "load_routes",
+    "output_schema",
+    "parse_routes",
+]
