@@ -1,0 +1,39 @@
+"""``python -m services.applications [--host 127.0.0.1] [--port 50052] [--seed N]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from services.applications.app import MIGRATIONS_DIR, build_spec
+from services.applications.seed import seed
+from services.common.db import Database, database_url_for
+from services.common.migrations import upgrade
+from services.common.server import serve
+
+__all__ = ["main"]
+
+
+async def _run(host: str, port: int, seed_clients: int) -> None:
+    database = Database(database_url_for("applications"), "applications")
+    await upgrade(database, MIGRATIONS_DIR)
+    if seed_clients:
+        created = await seed(database, clients=seed_clients)
+        logging.getLogger(__name__).info("seeded %d applications", created)
+    await serve(build_spec(database), f"{host}:{port}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Apply migrations and serve the applications backend until SIGINT/SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m services.applications", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=50052)
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed N clients' applications first")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(_run(args.host, args.port, args.seed))
+
+
+if __name__ == "__main__":
+    main()

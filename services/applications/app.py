@@ -1,0 +1,34 @@
+"""Wiring of the applications service into a gRPC server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grpc
+
+from schema.protos import applications_pb2 as pb
+from schema.protos import applications_pb2_grpc as pb_grpc
+from services.applications.operations import Applications
+from services.applications.servicer import ApplicationsServicer
+from services.common.db import Database
+from services.common.server import ServiceSpec
+
+__all__ = ["MIGRATIONS_DIR", "SERVICE_NAME", "build_spec"]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ApplicationsService"].full_name
+
+
+def build_spec(database: Database) -> ServiceSpec:
+    """The ``ServiceSpec`` serving ``ApplicationsService`` over ``database`` (disposed on stop)."""
+    servicer = ApplicationsServicer(Applications(database))
+
+    def register(server: grpc.aio.Server) -> None:
+        pb_grpc.add_ApplicationsServiceServicer_to_server(servicer, server)
+
+    return ServiceSpec(
+        name="applications",
+        service_names=(SERVICE_NAME,),
+        register=register,
+        on_stop=database.dispose,
+    )

@@ -1,0 +1,272 @@
+"""SQLAlchemy queries of the applications service; no business rules live here.
+
+Every read that returns applications loads their status history in the same statement (a joined
+eager load), so a page, a batch or a per-client listing is exactly one SQL statement.
+Dialect-specific search queries are in ``services.applications.search``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, func, literal, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from services.applications.domain import NewApplication
+from services.applications.models import (
+    Application,
+    ApplicationNumberCounter,
+    OutboxEvent,
+    StatusHistoryEntry,
+    UTCDateTime,
+)
+from services.applications.paging import Keyset, ListFilter
+from services.common.validation import new_id
+
+__all__ = [
+    "add_history_entry",
+    "add_outbox_event",
+    "allocate_number",
+    "dialect_name",
+    "fetch_unpublished",
+    "find_by_idempotency_key",
+    "get_application",
+    "get_applications",
+    "insert_application",
+    "list_applications",
+    "list_by_clients",
+    "lock_application",
+    "mark_published",
+]
+
+_WITH_HISTORY = joinedload(Application.history)
+
+
+def dialect_name(session: AsyncSession) -> str:
+    """``postgresql`` or ``sqlite``."""
+    return session.get_bind().dialect.name
+
+
+async def allocate_number(session: AsyncSession, year: int) -> str:
+    """Take the next application number of ``year`` (``APP-2025-000123``) inside the caller's transaction.
+
+    The counter row is created on first use (``ON CONFLICT DO NOTHING``, safe under races) and
+    incremented with ``UPDATE … RETURNING``; the row lock held until commit serializes
+    concurrent creates on PostgreSQL, SQLite has a single writer anyway. A rolled-back create
+    gives its number back, so numbers have no gaps.
+    """
+    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(ApplicationNumberCounter)
+        .values(year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=["year"])
+    )
+    result = await session.execute(
+        update(ApplicationNumberCounter)
+        .where(ApplicationNumberCounter.year == year)
+        .values(last_value=ApplicationNumberCounter.last_value + 1)
+        .returning(ApplicationNumberCounter.last_value)
+    )
+    return f"APP-{year}-{result.scalar_one():06d}"
+
+
+async def insert_application(
+    session: AsyncSession, checked: NewApplication, number: str, status: str, at: datetime
+) -> Application:
+    """Insert a new application (version 1, applied and updated ``at``) and flush it."""
+    vehicle = checked.vehicle
+    application = Application(
+        id=new_id(),
+        number=number,
+        client_id=checked.client_id,
+        product_id=checked.product_id,
+        status=status,
+        version=1,
+        applied_at=at,
+        updated_at=at,
+        insured_kind=checked.insured_kind,
+        insured_description=checked.insured_description,
+        sum_insured_kopecks=checked.sum_insured_kopecks,
+        term_months=checked.term_months,
+        vehicle_vin=vehicle.vin if vehicle else None,
+        vehicle_plate=vehicle.plate if vehicle else None,
+        vehicle_make=vehicle.make if vehicle else None,
+        vehicle_model=vehicle.model if vehicle else None,
+        vehicle_year=vehicle.year if vehicle else None,
+        vehicle_engine_power_hp=vehicle.engine_power_hp if vehicle else None,
+        comment=checked.comment,
+        cancellation_reason="",
+        idempotency_key=checked.idempotency_key,
+        request_fingerprint=checked.fingerprint,
+    )
+    session.add(application)
+    await session.flush()
+    return application
+
+
+async def find_by_idempotency_key(session: AsyncSession, key: str) -> Application | None:
+    """The application created with ``key``, with its history, or None."""
+    result = await session.execute(
+        select(Application).where(Application.idempotency_key == key).options(_WITH_HISTORY)
+    )
+    return result.unique().scalar_one_or_none()
+
+
+async def get_application(session: AsyncSession, application_id: str) -> Application | None:
+    """One application with its history, or None (re-reads it if the session already holds it)."""
+    result = await session.execute(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(_WITH_HISTORY)
+        .execution_options(populate_existing=True)
+    )
+    return result.unique().scalar_one_or_none()
+
+
+async def lock_application(session: AsyncSession, application_id: str) -> Application | None:
+    """The application row, locked until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    The history is not loaded; the version column still detects a concurrent change on SQLite.
+    """
+    result = await session.execute(
+        select(Application).where(Application.id == application_id).with_for_update()
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_applications(session: AsyncSession, ids: Sequence[str]) -> list[Application]:
+    """The applications with ``ids`` that exist, with histories, in one statement."""
+    if not ids:
+        return []
+    result = await session.execute(select(Application).where(Application.id.in_(ids)).options(_WITH_HISTORY))
+    return list(result.unique().scalars())
+
+
+async def list_applications(
+    session: AsyncSession, list_filter: ListFilter, after: Keyset | None, limit: int
+) -> list[Application]:
+    """Up to ``limit`` applications matching ``list_filter`` after ``after``, newest first."""
+    statement = select(Application).options(_WITH_HISTORY)
+    if (start := list_filter.applied_from_instant) is not None:
+        statement = statement.where(Application.applied_at >= start)
+    if (end := list_filter.applied_before_instant) is not None:
+        statement = statement.where(Application.applied_at < end)
+    if list_filter.statuses:
+        statement = statement.where(Application.status.in_([s.value for s in list_filter.statuses]))
+    if list_filter.client_id is not None:
+        statement = statement.where(Application.client_id == list_filter.client_id)
+    if list_filter.product_id is not None:
+        statement = statement.where(Application.product_id == list_filter.product_id)
+    if after is not None:
+        statement = statement.where(
+            tuple_(Application.applied_at, Application.id)
+            < tuple_(literal(after.applied_at, UTCDateTime()), literal(after.id, String()))
+        )
+    statement = statement.order_by(Application.applied_at.desc(), Application.id.desc()).limit(limit)
+    result = await session.execute(statement)
+    return list(result.unique().scalars())
+
+
+async def list_by_clients(
+    session: AsyncSession, client_ids: Sequence[str], limit_per_client: int
+) -> dict[str, list[Application]]:
+    """The newest ``limit_per_client`` applications of each client, in one statement.
+
+    A window function ranks each client's applications (applied_at desc, id desc); the outer
+    query keeps the first ``limit_per_client`` and joins their histories.
+    """
+    grouped: dict[str, list[Application]] = defaultdict(list)
+    if not client_ids:
+        return grouped
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Application.client_id,
+            order_by=(Application.applied_at.desc(), Application.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(Application.id, rank).where(Application.client_id.in_(client_ids)).subquery()
+    statement = (
+        select(Application)
+        .join(ranked, ranked.c.id == Application.id)
+        .where(ranked.c.rank <= limit_per_client)
+        .options(_WITH_HISTORY)
+        .order_by(Application.client_id, Application.applied_at.desc(), Application.id.desc())
+    )
+    result = await session.execute(statement)
+    for application in result.unique().scalars():
+        grouped[application.client_id].append(application)
+    return grouped
+
+
+def add_outbox_event(
+    session: AsyncSession,
+    application: Application,
+    event_type: str,
+    payload: dict[str, Any],
+    at: datetime,
+) -> OutboxEvent:
+    """Stage an outbox event for ``application``'s current version in the caller's transaction."""
+    event = OutboxEvent(
+        event_id=new_id(),
+        aggregate_type="application",
+        aggregate_id=application.id,
+        sequence=application.version,
+        event_type=event_type,
+        payload=payload,
+        created_at=at,
+        published_at=None,
+    )
+    session.add(event)
+    return event
+
+
+def add_history_entry(
+    session: AsyncSession,
+    application: Application,
+    from_status: str | None,
+    at: datetime,
+    reason: str,
+) -> StatusHistoryEntry:
+    """Stage the history row for ``application``'s current status and version."""
+    entry = StatusHistoryEntry(
+        application_id=application.id,
+        position=application.version,
+        from_status=from_status,
+        status=application.status,
+        at=at,
+        reason=reason,
+    )
+    session.add(entry)
+    return entry
+
+
+async def fetch_unpublished(session: AsyncSession, limit: int) -> list[OutboxEvent]:
+    """The oldest ``limit`` unpublished outbox events, in write order (per-application order holds).
+
+    Meant for a single relay; several relays would need ``FOR UPDATE SKIP LOCKED`` and a
+    per-application partitioning to keep the order.
+    """
+    result = await session.execute(
+        select(OutboxEvent).where(OutboxEvent.published_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
+    )
+    return list(result.scalars())
+
+
+async def mark_published(session: AsyncSession, ids: Sequence[int], at: datetime) -> int:
+    """Mark the outbox events ``ids`` as published at ``at``; returns how many changed."""
+    if not ids:
+        return 0
+    result = await session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_(ids), OutboxEvent.published_at.is_(None))
+        .values(published_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0))

@@ -1,0 +1,37 @@
+"""Run the core_app gRPC service: ``python -m services.core_app [--host 127.0.0.1] [--port 50053]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from services.common.db import Database, database_url_for
+from services.common.migrations import upgrade
+from services.common.server import serve
+from services.core_app.app import MIGRATIONS_DIR, build_spec
+
+__all__ = ["main"]
+
+
+async def _main(host: str, port: int) -> None:
+    database = Database(database_url_for("core_app"), "core_app")
+    try:
+        await upgrade(database, MIGRATIONS_DIR)
+        await serve(build_spec(database), f"{host}:{port}")
+    finally:
+        await database.dispose()
+
+
+def main() -> None:
+    """Parse the command line and serve until SIGINT/SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m services.core_app", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=50053, help="port to bind (default 50053)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(_main(args.host, args.port))
+
+
+if __name__ == "__main__":
+    main()
