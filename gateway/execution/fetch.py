@@ -1,0 +1,133 @@
+"""Run one ``FetchNode``: a root fetch, or an ``_entities`` fetch for the objects at a path.
+
+A fetch never raises for a subgraph failure: an unreachable or broken subgraph becomes one
+GraphQL error (with ``extensions.code`` and ``serviceName``) and the fields it would have filled
+stay absent, so the response carries partial data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gateway.errors import DownstreamServiceError, UpstreamError
+from gateway.execution.merge import deep_merge
+from gateway.execution.representations import TypeMatcher, apply_rewrites, build_entity_batch
+from gateway.execution.subgraph_errors import entity_errors, root_errors, upstream_error_to_json
+from gateway.execution.targets import Targets
+from gateway.execution.transport import SubgraphRequest, SubgraphTransport
+from gateway.planner.plan import FetchNode
+from gateway.types import JSONObject
+
+__all__ = ["FetchObserver", "RunState", "run_fetch"]
+
+FetchObserver = Callable[[str, float, "str | None"], None]
+"""``observer(subgraph, seconds, error_code_or_None)``, called after every fetch."""
+
+
+@dataclass(slots=True)
+class RunState:
+    """Everything one plan execution shares: inputs, the response being built, and errors."""
+
+    transport: SubgraphTransport
+    variables: JSONObject
+    matches: TypeMatcher
+    observer: FetchObserver | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    data: JSONObject = field(default_factory=dict)
+    errors: list[JSONObject] = field(default_factory=list)
+
+
+async def run_fetch(node: FetchNode, state: RunState, targets: Targets) -> None:
+    """Execute ``node`` for ``targets`` and merge its results into them."""
+    if not targets.objects:
+        return
+    variables = {name: state.variables[name] for name in node.variable_usages if name in state.variables}
+    if node.requires is None:
+        await _run_root_fetch(node, state, targets, variables)
+    else:
+        await _run_entity_fetch(node, state, targets, variables)
+
+
+async def _run_root_fetch(node: FetchNode, state: RunState, targets: Targets, variables: JSONObject) -> None:
+    request = SubgraphRequest(
+        node.service_name, node.operation, variables, node.operation_name, state.headers
+    )
+    payload = await _send(request, state)
+    if payload is None:
+        return
+    if payload.get("errors"):
+        for obj in targets.objects:
+            prefix = targets.path_of(obj) or []
+            state.errors.extend(root_errors(payload["errors"], node.service_name, prefix))
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        if data is not None:
+            exc = DownstreamServiceError(
+                f"Subgraph {node.service_name!r} returned 'data' that is not an object.",
+                service_name=node.service_name,
+            )
+            state.errors.append(upstream_error_to_json(exc))
+        return
+    if node.output_rewrites:
+        apply_rewrites(data, node.output_rewrites, state.matches)
+    for obj in targets.objects:
+        deep_merge(obj, data)
+
+
+async def _run_entity_fetch(
+    node: FetchNode, state: RunState, targets: Targets, variables: JSONObject
+) -> None:
+    assert node.requires is not None
+    batch = build_entity_batch(targets.objects, node.requires, node.input_rewrites, state.matches)
+    if not batch.representations:
+        return
+    variables["representations"] = batch.representations
+    request = SubgraphRequest(
+        node.service_name, node.operation, variables, node.operation_name, state.headers
+    )
+    payload = await _send(request, state)
+    if payload is None:
+        return
+    if payload.get("errors"):
+        state.errors.extend(
+            entity_errors(payload["errors"], node.service_name, batch.origins, targets.path_of)
+        )
+    data = payload.get("data")
+    entities = data.get("_entities") if isinstance(data, dict) else None
+    if entities is None:
+        return
+    if not isinstance(entities, list) or len(entities) != len(batch.representations):
+        count = len(entities) if isinstance(entities, list) else 0
+        exc = DownstreamServiceError(
+            f"Subgraph {node.service_name!r} returned {count} entities for "
+            f"{len(batch.representations)} representations.",
+            service_name=node.service_name,
+        )
+        state.errors.append(upstream_error_to_json(exc))
+        return
+    for entity, origins in zip(entities, batch.origins, strict=True):
+        if not isinstance(entity, dict):
+            continue
+        if node.output_rewrites:
+            apply_rewrites(entity, node.output_rewrites, state.matches)
+        for obj in origins:
+            deep_merge(obj, entity)
+
+
+async def _send(request: SubgraphRequest, state: RunState) -> JSONObject | None:
+    started = time.perf_counter()
+    try:
+        payload = await state.transport.fetch(request)
+    except UpstreamError as exc:
+        if state.observer is not None:
+            state.observer(request.service_name, time.perf_counter() - started, exc.code.name)
+        state.errors.append(upstream_error_to_json(exc))
+        return None
+    if state.observer is not None:
+        failed = bool(payload.get("errors"))
+        state.observer(
+            request.service_name, time.perf_counter() - started, "SUBGRAPH_ERRORS" if failed else None
+        )
+    return payload
