@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=None, help="port to bind (default 4000)")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default 1)")
     parser.add_argument("--dev", action="store_true", default=None, help="dev mode (query plans on request)")
+    parser.add_argument("--partners", default=None, help="partner file: API keys, rate limits, manifests")
+    parser.add_argument("--rest", default=None, help="REST routes from persisted operations (rest.yaml)")
     return parser
 
 
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "host": args.host,
         "port": args.port,
         "workers": args.workers,
+        "partners_path": args.partners,
+        "rest_path": args.rest,
     }
     if args.dev:
         overrides["dev"] = True

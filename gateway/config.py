@@ -53,6 +53,14 @@ class Settings:
     """Client request headers passed on to subgraphs (lower-case names, e.g. ``authorization``)."""
     subgraph_urls: Mapping[str, str] = field(default_factory=dict)
     """Per-subgraph URL overrides, keyed by subgraph name (case-insensitive)."""
+    partners_path: str | None = None
+    """The partner file (``--partners`` / ``PARTNERS_FILE``); with it ``/graphql`` needs ``X-API-Key``."""
+    rest_path: str | None = None
+    """REST routes from persisted operations (``--rest`` / ``REST_FILE``), served under ``/api/v1``."""
+    redis_url: str | None = None
+    """``REDIS_URL``: partner rate limits and APQ bodies shared by every replica (memory without it)."""
+    redis_prefix: str = "insuretech"
+    """Namespace of the gateway's Redis keys (``GATEWAY_REDIS_PREFIX``)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -77,6 +85,9 @@ class Settings:
                 raise ValueError(
                     f"Environment variable 'GATEWAY_{name.upper()}' must be a {kind.__name__}, got {raw!r}."
                 ) from exc
+        for name, variable in _PLAIN_ENV.items():
+            if env.get(variable) and name not in values:
+                values[name] = env[variable]
         forwarded = env.get("GATEWAY_FORWARD_HEADERS")
         if forwarded:
             values["forward_headers"] = tuple(h.strip().lower() for h in forwarded.split(",") if h.strip())
@@ -129,4 +140,15 @@ _ENV_FIELDS: dict[str, type] = {
     "plan_cache_size": int,
     "document_cache_size": int,
     "dedupe_inflight": bool,
+    "partners_path": str,
+    "rest_path": str,
+    "redis_url": str,
+    "redis_prefix": str,
+}
+
+# Conventional unprefixed names, read when the GATEWAY_* variable is not set.
+_PLAIN_ENV: dict[str, str] = {
+    "partners_path": "PARTNERS_FILE",
+    "rest_path": "REST_FILE",
+    "redis_url": "REDIS_URL",
 }

@@ -40,6 +40,7 @@ __all__ = [
     "NotAcceptable",
     "OperationNotFound",
     "PayloadTooLarge",
+    "PersistedQueryHashMismatch",
     "PersistedQueryNotAllowed",
     "PersistedQueryNotFound",
     "QueryPlanningFailed",
@@ -47,6 +48,7 @@ __all__ = [
     "RateLimited",
     "ServiceNotReady",
     "SubgraphUnavailable",
+    "Unauthenticated",
     "UnsupportedMediaType",
     "UpstreamError",
     "describe_error_codes",
@@ -68,7 +70,9 @@ class ErrorCode(enum.Enum):
     BAD_REQUEST = (400, "The HTTP request is malformed (body, parameters or JSON).")
     OPERATION_NOT_FOUND = (400, "'operationName' names no operation in the document, or is missing.")
     PERSISTED_QUERY_NOT_FOUND = (400, "The persisted query hash is unknown; send the full query.")
-    PERSISTED_QUERY_NOT_ALLOWED = (400, "Only persisted (allow-listed) operations are accepted.")
+    PERSISTED_QUERY_NOT_ALLOWED = (403, "The operation is not in the partner's manifests (the safelist).")
+    PERSISTED_QUERY_HASH_MISMATCH = (400, "The APQ sha256Hash is not the SHA-256 of the query sent with it.")
+    UNAUTHENTICATED = (401, "X-API-Key is missing or names no partner.")
     DEPTH_LIMIT_EXCEEDED = (400, "The operation nests selection sets deeper than the configured limit.")
     QUERY_TOO_COMPLEX = (400, "The operation exceeds the configured complexity limit.")
     METHOD_NOT_ALLOWED = (405, "The HTTP method cannot run this operation (mutations need POST).")
@@ -201,9 +205,21 @@ class PersistedQueryNotFound(ClientError):
 
 
 class PersistedQueryNotAllowed(ClientError):
-    """Free-form documents are refused because only persisted operations are allowed."""
+    """The operation is not in the partner's manifests (free-form documents included)."""
 
     code = ErrorCode.PERSISTED_QUERY_NOT_ALLOWED
+
+
+class PersistedQueryHashMismatch(ClientError):
+    """An APQ request's ``sha256Hash`` is not the SHA-256 of the query it carries."""
+
+    code = ErrorCode.PERSISTED_QUERY_HASH_MISMATCH
+
+
+class Unauthenticated(ClientError):
+    """``X-API-Key`` is missing or names no partner."""
+
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class DepthLimitExceeded(ClientError):

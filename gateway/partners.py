@@ -75,6 +75,11 @@ class Partner:
     limits: OperationLimits = DEFAULT_LIMITS
     persisted_only: bool = True
     """Partners run persisted operations only (the safelist)."""
+    max_in_flight: int = 4
+    """Requests of this partner executing at once on one gateway process; more wait their turn.
+
+    A bulkhead: a partner's admitted burst (a moving window lets a whole window's worth through
+    at once) cannot occupy the event loop and the subgraphs ahead of every other partner."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +164,11 @@ def _parse_partner(raw: Any, index: int, base_dir: Path, default_limits: Operati
     persisted_only = raw.get("persisted_only", True)
     if not isinstance(persisted_only, bool):
         raise PartnerConfigError(f"{where}: 'persisted_only' must be true or false.")
+    max_in_flight = raw.get("max_in_flight", 4)
+    if not isinstance(max_in_flight, int) or isinstance(max_in_flight, bool) or max_in_flight <= 0:
+        raise PartnerConfigError(
+            f"{where}: 'max_in_flight' must be a positive integer, got {max_in_flight!r}."
+        )
     return Partner(
         id=PartnerId(partner_id),
         name=name.strip(),
@@ -167,6 +177,7 @@ def _parse_partner(raw: Any, index: int, base_dir: Path, default_limits: Operati
         manifests=manifests,
         limits=_parse_limits(raw.get("limits"), where, default_limits),
         persisted_only=persisted_only,
+        max_in_flight=max_in_flight,
     )
 
 

@@ -20,7 +20,7 @@ from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from prometheus_client import Counter, Gauge
-from redis.asyncio import ConnectionPool
+from redis.asyncio import BlockingConnectionPool, ConnectionPool
 
 __all__ = ["Decision", "PartnerRateLimiter", "rate_limit_headers"]
 
@@ -36,6 +36,8 @@ RATELIMIT_DECISIONS = Counter(
 )
 
 _REDIS_RETRY_SECONDS = 5.0
+_REDIS_TIMEOUT_SECONDS = 1.0
+_POOL_SIZE = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,15 @@ class PartnerRateLimiter:
         self._pool: ConnectionPool | None = None
         if redis_url:
             # our own pool, so the connections can be closed with the gateway
-            self._pool = ConnectionPool.from_url(redis_url, socket_connect_timeout=0.25, socket_timeout=0.5)
+            # A bounded pool that makes bursts wait for a free connection rather than open dozens at
+            # once: on a busy host a burst of connects can exceed the timeout and trip the fallback.
+            self._pool = BlockingConnectionPool.from_url(
+                redis_url,
+                max_connections=_POOL_SIZE,
+                timeout=_REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+                socket_timeout=_REDIS_TIMEOUT_SECONDS,
+            )
             self._redis_storage = RedisStorage(
                 "async+" + redis_url,
                 implementation="redispy",
@@ -100,6 +110,7 @@ class PartnerRateLimiter:
             self._redis = MovingWindowRateLimiter(self._redis_storage)
         self._retry_redis_at = 0.0
         self.degraded = False
+        self._blocked: dict[tuple[str, str], tuple[float, Decision]] = {}
 
     @property
     def shared(self) -> bool:
@@ -130,6 +141,10 @@ class PartnerRateLimiter:
         items = _items(rate_limit) if rate_limit else ()
         if not items:
             return Decision(True, 0, 0, 0.0, 0)
+        blocked = self._refused_until(partner_id, rate_limit)
+        if blocked is not None:
+            RATELIMIT_DECISIONS.labels(partner_id, "refused").inc()
+            return blocked
         limiter = self._limiter()
         try:
             decision = await self._hit(limiter, partner_id, items)
@@ -143,8 +158,25 @@ class PartnerRateLimiter:
                 _log.warning("Redis is back; rate limits are shared across replicas again.")
                 self.degraded = False
                 RATELIMIT_DEGRADED.set(0)
+        if not decision.allowed:
+            self._blocked[(partner_id, rate_limit)] = (time.time() + decision.reset_after, decision)
         RATELIMIT_DECISIONS.labels(partner_id, "allowed" if decision.allowed else "refused").inc()
         return decision
+
+    def _refused_until(self, partner_id: str, rate_limit: str) -> Decision | None:
+        # A full moving window frees its first slot only when its oldest entry expires, and no
+        # replica can free it earlier (refused hits add no entries). So after one refusal every
+        # request until that moment is refused here, without a Redis round trip: a flood costs
+        # the shared store one call per window, not one per request.
+        blocked = self._blocked.get((partner_id, rate_limit))
+        if blocked is None:
+            return None
+        until, decision = blocked
+        now = time.time()
+        if now >= until:
+            del self._blocked[(partner_id, rate_limit)]
+            return None
+        return Decision(False, decision.limit, 0, until - now, decision.window_seconds)
 
     @staticmethod
     async def _hit(
@@ -176,6 +208,7 @@ class PartnerRateLimiter:
 
     async def reset(self, partner_id: str, rate_limit: str) -> None:
         """Forget ``partner_id``'s windows (tests and operator tooling)."""
+        self._blocked.pop((partner_id, rate_limit), None)
         for item in _items(rate_limit):
             await self._memory.clear(item, partner_id)
             if self._redis is not None:

@@ -134,6 +134,10 @@ def create_app(
     app.state.explorer_html = (
         ExplorerGraphiQL(title="InsureTech Supergraph").html(None) if settings.graphiql else None
     )
+    if settings.partners_path is not None:
+        from gateway.partner_api import PartnerApiConfig, mount_partner_api
+
+        mount_partner_api(app, PartnerApiConfig.from_settings(settings))
     return app
 
 

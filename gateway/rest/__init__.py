@@ -2,6 +2,9 @@
 
 ``deploy/rest.yaml`` maps routes (``GET /applications/{id}``) to persisted operations; path,
 query and body values become operation variables; GraphQL error codes become HTTP statuses.
+
+``gateway.rest.endpoint`` (the Starlette endpoints) is not re-exported here: it needs the HTTP
+stack and the partner gate, which the route and document builders do not.
 """
 
 from gateway.rest.json_schema import input_schema, output_schema

@@ -56,3 +56,17 @@ def test_invalid_values_are_rejected() -> None:
 def test_forward_headers_from_env() -> None:
     settings = Settings.from_env({"GATEWAY_FORWARD_HEADERS": "Authorization, X-Partner-Id,"})
     assert settings.forward_headers == ("authorization", "x-partner-id")
+
+
+def test_partner_api_settings_from_plain_and_prefixed_variables() -> None:
+    plain = Settings.from_env(
+        {"PARTNERS_FILE": "p.yaml", "REST_FILE": "r.yaml", "REDIS_URL": "redis://r:6379/0"}
+    )
+    assert (plain.partners_path, plain.rest_path, plain.redis_url) == ("p.yaml", "r.yaml", "redis://r:6379/0")
+    assert plain.redis_prefix == "insuretech"
+    prefixed = Settings.from_env(
+        {"PARTNERS_FILE": "p.yaml", "GATEWAY_PARTNERS_PATH": "q.yaml", "GATEWAY_REDIS_PREFIX": "t"},
+        rest_path="cli.yaml",
+    )
+    assert (prefixed.partners_path, prefixed.rest_path, prefixed.redis_prefix) == ("q.yaml", "cli.yaml", "t")
+    assert Settings.from_env({}).partners_path is None

@@ -30,3 +30,11 @@ def test_package_exports_are_lazy_and_complete() -> None:
         assert getattr(gateway, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = gateway.nope
+
+
+def test_partner_api_flags() -> None:
+    args = build_parser().parse_args(
+        ["--supergraph", "sg.graphql", "--partners", "deploy/partners.yaml", "--rest", "deploy/rest.yaml"]
+    )
+    assert (args.partners, args.rest) == ("deploy/partners.yaml", "deploy/rest.yaml")
+    assert build_parser().parse_args(["--supergraph", "sg.graphql"]).partners is None

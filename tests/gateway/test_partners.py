@@ -39,6 +39,7 @@ def test_partner_is_found_by_its_key_and_inherits_default_limits(tmp_path: Path)
     assert partner.limits.max_aliases == 3
     assert partner.manifests == ((tmp_path / "acme.json").resolve(),)
     assert registry.authenticate("secret-2") is None
+    assert partner.max_in_flight == 4
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,7 @@ def test_partner_is_found_by_its_key_and_inherits_default_limits(tmp_path: Path)
         (_partner(limits={"max_depth": 0}), "'max_depth' must be a positive integer"),
         (_partner(limits={"depth": 3}), "unknown limit 'depth'"),
         (_partner(manifests=["missing.json"]), "does not exist"),
+        (_partner(max_in_flight=0), "'max_in_flight' must be a positive integer, got 0"),
     ],
 )
 def test_invalid_entries_are_named(tmp_path: Path, partner: dict[str, object], message: str) -> None:

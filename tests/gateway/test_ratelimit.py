@@ -52,7 +52,8 @@ async def test_two_limiters_share_one_redis_window() -> None:
         *[(first if i % 2 else second).hit("acme", "20/minute") for i in range(50)]
     )
     assert sum(d.allowed for d in results) == 20
-    assert first.shared and second.shared
+    assert first.shared
+    assert second.shared
     await first.reset("acme", "20/minute")
     await first.aclose()
     await second.aclose()
@@ -65,3 +66,17 @@ async def test_unreachable_redis_falls_back_to_process_memory() -> None:
     assert limiter.degraded
     assert not limiter.shared
     await limiter.aclose()
+
+
+async def test_a_full_window_refuses_locally_until_its_first_slot_frees() -> None:
+    limiter = PartnerRateLimiter()
+    assert [(await limiter.hit("acme", "2/second")).allowed for _ in range(3)] == [True, True, False]
+    storage = limiter._memory.storage
+    events = {key: list(entries) for key, entries in storage.events.items()}  # type: ignore[attr-defined]
+    assert events
+    refused = await limiter.hit("acme", "2/second")
+    assert not refused.allowed
+    assert 0 < refused.reset_after <= 1
+    assert {key: list(entries) for key, entries in storage.events.items()} == events  # type: ignore[attr-defined]
+    await asyncio.sleep(refused.reset_after + 0.05)
+    assert (await limiter.hit("acme", "2/second")).allowed
