@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--supergraph", type=Path, default=DEFAULT_SUPERGRAPH)
     up.add_argument("--no-gateway", action="store_true", help="run backends and subgraphs only")
     up.add_argument("--port-offset", type=int, default=0, help="shift every port by this much")
+    up.add_argument(
+        "--partners",
+        action="store_true",
+        help="serve the partner API (deploy/partners.yaml) and REST routes (deploy/rest.yaml); every client needs a key",
+    )
 
     seed = commands.add_parser("seed", help="migrate and seed the databases deterministically")
     seed.add_argument("--clients", type=int, default=200)
@@ -68,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
                 supergraph=ns.supergraph,
                 gateway=not ns.no_gateway,
                 port_offset=ns.port_offset,
+                partner_files=(_REPO_ROOT / "deploy" / "partners.yaml", _REPO_ROOT / "deploy" / "rest.yaml")
+                if ns.partners
+                else None,
             )
         )
     if ns.command == "seed":

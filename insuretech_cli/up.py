@@ -89,10 +89,18 @@ async def _stop(children: list[Child]) -> None:
             await child.process.wait()
 
 
-async def run_up(*, clients: int, supergraph: Path, gateway: bool = True, port_offset: int = 0) -> int:
+async def run_up(
+    *,
+    clients: int,
+    supergraph: Path,
+    gateway: bool = True,
+    port_offset: int = 0,
+    partner_files: tuple[Path, Path] | None = None,
+) -> int:
     """Run the whole system until interrupted; returns the exit code.
 
-    ``port_offset`` shifts every port (tests run beside a developer's system this way).
+    ``port_offset`` shifts every port (tests run beside a developer's system this way);
+    ``partner_files`` (partners.yaml, rest.yaml) turns on the partner API and REST routes.
     """
     highest = max(b.port for b in BACKENDS) + port_offset
     if port_offset < 0 or highest > 65535:
@@ -138,11 +146,10 @@ async def run_up(*, clients: int, supergraph: Path, gateway: bool = True, port_o
             await _await_http(child, f"http://127.0.0.1:{subgraph.port}/health", deadline)
             urls.append((child.name, subgraph.url))
         if gateway:
-            child = await _spawn(
-                "gateway",
-                ["-m", "gateway", "--supergraph", str(supergraph), "--port", str(gateway_port)],
-                env,
-            )
+            args = ["-m", "gateway", "--supergraph", str(supergraph), "--port", str(gateway_port)]
+            if partner_files is not None:
+                args += ["--partners", str(partner_files[0]), "--rest", str(partner_files[1])]
+            child = await _spawn("gateway", args, env)
             children.append(child)
             await _await_http(child, f"http://127.0.0.1:{gateway_port}/health", deadline)
             urls.insert(0, ("gateway (GraphiQL in a browser)", f"http://127.0.0.1:{gateway_port}/graphql"))
