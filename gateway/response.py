@@ -26,6 +26,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLEnumType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -158,13 +159,20 @@ class _Compiler:
 
     def compile_fields(self, plan: _SelectionPlan, typename: str) -> tuple[_Field, ...] | None:
         runtime = self.schema.get_type(typename)
-        if not isinstance(runtime, GraphQLObjectType):
-            return None
         parent = plan.parent
-        if parent is not runtime and not (
-            is_abstract_type(parent) and self.schema.is_sub_type(parent, runtime)
+        # An object known only by its interface (``@interfaceObject`` subgraphs answer the
+        # interface's name, and no subgraph may know a concrete type) is shaped with the
+        # interface-level fields: they are all that can be shaped.
+        own_interface = isinstance(runtime, GraphQLInterfaceType) and runtime is parent
+        if not own_interface and (
+            not isinstance(runtime, GraphQLObjectType)
+            or (
+                parent is not runtime
+                and not (is_abstract_type(parent) and self.schema.is_sub_type(parent, runtime))
+            )
         ):
             return None
+        assert isinstance(runtime, GraphQLObjectType | GraphQLInterfaceType)
         grouped: dict[str, list[FieldNode]] = {}
         visited: set[str] = set()
         for selection_set in plan.selection_sets:
@@ -173,7 +181,11 @@ class _Compiler:
         return tuple(self._compile_field(runtime, key, nodes, is_root) for key, nodes in grouped.items())
 
     def _compile_field(
-        self, runtime: GraphQLObjectType, key: str, nodes: list[FieldNode], is_root: bool
+        self,
+        runtime: GraphQLObjectType | GraphQLInterfaceType,
+        key: str,
+        nodes: list[FieldNode],
+        is_root: bool,
     ) -> _Field:
         name = nodes[0].name.value
         if name == "__typename":
@@ -209,7 +221,7 @@ class _Compiler:
 
     def _collect(
         self,
-        runtime: GraphQLObjectType,
+        runtime: GraphQLObjectType | GraphQLInterfaceType,
         selection_set: SelectionSetNode,
         grouped: dict[str, list[FieldNode]],
         visited: set[str],
@@ -233,9 +245,11 @@ class _Compiler:
                 if self._applies(fragment.type_condition.name.value, runtime):
                     self._collect(runtime, fragment.selection_set, grouped, visited)
 
-    def _applies(self, condition: str, runtime: GraphQLObjectType) -> bool:
+    def _applies(self, condition: str, runtime: GraphQLObjectType | GraphQLInterfaceType) -> bool:
         if condition == runtime.name:
             return True
+        if isinstance(runtime, GraphQLInterfaceType):
+            return False  # only the interface's own fragments apply to an object of unknown type
         condition_type = self.schema.get_type(condition)
         return is_abstract_type(condition_type) and self.schema.is_sub_type(condition_type, runtime)
 
@@ -377,6 +391,8 @@ def _complete_object(value: Any, plan: _SelectionPlan, path: _Path, key: str | i
     if fields is not None:
         return _complete_fields(value, fields, plan.name, (path, key), context)
     typename = value.get("__typename")
+    if typename is None and isinstance(plan.parent, GraphQLInterfaceType):
+        typename = plan.name  # no concrete type known anywhere: shape the interface's own fields
     if isinstance(typename, str):
         fields = plan.fields_for(typename)
     if fields is None:
@@ -520,13 +536,19 @@ class _CodeGenerator:
             fields = plan.fields_for(possible.name)
             if fields is not None:
                 table[possible.name] = self.object(plan, possible.name, fields)
+        lookup = "v['__typename']"
+        if isinstance(plan.parent, GraphQLInterfaceType):
+            own = plan.fields_for(plan.name)
+            if own is not None:
+                table[plan.name] = self.object(plan, plan.name, own)
+                lookup = f"v.get('__typename') or {plan.name!r}"
         name = self._name("a")
         entries = ", ".join(f"{type_name!r}: {fn}" for type_name, fn in table.items())
         self.lines += [
             f"_T{name} = {{{entries}}}",
             f"def {name}(v):",
             "    if v.__class__ is not dict: raise _B",
-            f"    return _T{name}[v['__typename']](v)",
+            f"    return _T{name}[{lookup}](v)",
         ]
         return name
 

@@ -3,7 +3,8 @@
 Each node runs for a list of *targets* — objects of the response under construction and their
 response paths. The plan starts with one target, the (empty) root object. ``FlattenNode``
 narrows the targets to the objects found at its path (through lists and past nulls);
-``FetchNode`` fetches for them and merges the results in place. ``SequenceNode`` runs its
+``FetchNode`` fetches for them and merges the results in place; ``BatchFetchNode`` does so
+for the objects at several paths in one request. ``SequenceNode`` runs its
 children in order, ``ParallelNode`` concurrently, and ``ConditionNode`` picks a branch by a
 boolean variable.
 """
@@ -14,11 +15,12 @@ import asyncio
 from collections.abc import Mapping
 from typing import NamedTuple, assert_never
 
-from gateway.execution.fetch import FetchObserver, RunState, run_fetch
+from gateway.execution.fetch import FetchObserver, RunState, run_batch_fetch, run_fetch
 from gateway.execution.representations import TypeMatcher
 from gateway.execution.targets import Targets
 from gateway.execution.transport import SubgraphTransport
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
     FetchNode,
     FlattenNode,
@@ -84,6 +86,8 @@ async def _run(node: PlanNode, state: RunState, targets: Targets) -> None:
     match node:
         case FetchNode():
             await run_fetch(node, state, targets)
+        case BatchFetchNode():
+            await run_batch_fetch(node, state, targets)
         case SequenceNode():
             for child in node.nodes:
                 await _run(child, state, targets)

@@ -1,4 +1,5 @@
-"""Run one ``FetchNode``: a root fetch, or an ``_entities`` fetch for the objects at a path.
+"""Run one ``FetchNode`` (a root fetch, or an ``_entities`` fetch for the objects at a path) or
+one ``BatchFetchNode`` (aliased ``_entities`` calls for objects at several paths, one request).
 
 A fetch never raises for a subgraph failure: an unreachable or broken subgraph becomes one
 GraphQL error (with ``extensions.code`` and ``serviceName``) and the fields it would have filled
@@ -13,14 +14,14 @@ from dataclasses import dataclass, field
 
 from gateway.errors import DownstreamServiceError, UpstreamError
 from gateway.execution.merge import deep_merge
-from gateway.execution.representations import TypeMatcher, apply_rewrites, build_entity_batch
+from gateway.execution.representations import EntityBatch, TypeMatcher, apply_rewrites, build_entity_batch
 from gateway.execution.subgraph_errors import entity_errors, root_errors, upstream_error_to_json
 from gateway.execution.targets import Targets
 from gateway.execution.transport import SubgraphRequest, SubgraphTransport
-from gateway.planner.plan import FetchNode
+from gateway.planner.plan import BatchFetchNode, EntityCall, FetchNode, FetchRewrite
 from gateway.types import JSONObject
 
-__all__ = ["FetchObserver", "RunState", "run_fetch"]
+__all__ = ["FetchObserver", "RunState", "run_batch_fetch", "run_fetch"]
 
 FetchObserver = Callable[[str, float, "str | None"], None]
 """``observer(subgraph, seconds, error_code_or_None)``, called after every fetch."""
@@ -96,24 +97,82 @@ async def _run_entity_fetch(
         )
     data = payload.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
+    _merge_entities(entities, batch, node.service_name, node.output_rewrites, state)
+
+
+def _merge_entities(
+    entities: object,
+    batch: EntityBatch,
+    service_name: str,
+    output_rewrites: tuple[FetchRewrite, ...],
+    state: RunState,
+) -> None:
+    """Merge an ``_entities`` result into the objects each representation came from."""
     if entities is None:
         return
     if not isinstance(entities, list) or len(entities) != len(batch.representations):
         count = len(entities) if isinstance(entities, list) else 0
         exc = DownstreamServiceError(
-            f"Subgraph {node.service_name!r} returned {count} entities for "
+            f"Subgraph {service_name!r} returned {count} entities for "
             f"{len(batch.representations)} representations.",
-            service_name=node.service_name,
+            service_name=service_name,
         )
         state.errors.append(upstream_error_to_json(exc))
         return
     for entity, origins in zip(entities, batch.origins, strict=True):
         if not isinstance(entity, dict):
             continue
-        if node.output_rewrites:
-            apply_rewrites(entity, node.output_rewrites, state.matches)
+        if output_rewrites:
+            apply_rewrites(entity, output_rewrites, state.matches)
         for obj in origins:
             deep_merge(obj, entity)
+
+
+async def run_batch_fetch(node: BatchFetchNode, state: RunState, targets: Targets) -> None:
+    """Execute a ``BatchFetchNode``: one request, one aliased ``_entities`` call per ``EntityCall``."""
+    variables = {name: state.variables[name] for name in node.variable_usages if name in state.variables}
+    built: list[tuple[EntityCall, EntityBatch, list[Targets]]] = []
+    for call in node.calls:
+        found = [targets.flatten(path) for path in call.paths]
+        objects = [obj for part in found for obj in part.objects]
+        batch = build_entity_batch(objects, call.requires, call.input_rewrites, state.matches)
+        variables[call.variable] = batch.representations
+        built.append((call, batch, found))
+    if not any(r.representations for _, r, _ in built):
+        return
+    request = SubgraphRequest(
+        node.service_name, node.operation, variables, node.operation_name, state.headers
+    )
+    payload = await _send(request, state)
+    if payload is None:
+        return
+    data = payload.get("data")
+    aliases = frozenset(c.alias for c in node.calls)
+    for number, (call, batch, found) in enumerate(built):
+        if payload.get("errors"):
+            state.errors.extend(
+                entity_errors(
+                    payload["errors"],
+                    node.service_name,
+                    batch.origins,
+                    _path_in(found),
+                    entities_key=call.alias,
+                    other_keys=aliases - {call.alias} if number == 0 else None,
+                )
+            )
+        entities = data.get(call.alias) if isinstance(data, dict) else None
+        _merge_entities(entities, batch, node.service_name, call.output_rewrites, state)
+
+
+def _path_in(found: list[Targets]) -> Callable[[JSONObject], list[str | int] | None]:
+    def path_of(obj: JSONObject) -> list[str | int] | None:
+        for part in found:
+            path = part.path_of(obj)
+            if path is not None:
+                return path
+        return None
+
+    return path_of
 
 
 async def _send(request: SubgraphRequest, state: RunState) -> JSONObject | None:

@@ -50,10 +50,16 @@ def entity_errors(
     service_name: str,
     origins: Sequence[Sequence[JSONObject]],
     path_of: Callable[[JSONObject], list[str | int] | None],
+    entities_key: str = "_entities",
+    other_keys: frozenset[str] | None = None,
 ) -> list[JSONObject]:
     """Re-path the errors of an ``_entities`` fetch onto the objects each representation came from.
 
     ``path_of`` gives an origin object's response path (``None``: unknown, the error stays pathless).
+    ``entities_key`` is the response key of the ``_entities`` call (an alias in a batch fetch).
+    In a batch fetch ``other_keys`` names the other calls: errors under their keys are left to
+    them, and with ``other_keys=None`` (every call but the first) errors that belong to no call
+    are not repeated.
     """
     if not isinstance(errors, list):
         return []
@@ -63,7 +69,7 @@ def entity_errors(
         if (
             isinstance(raw_path, list)
             and len(raw_path) >= 2
-            and raw_path[0] == "_entities"
+            and raw_path[0] == entities_key
             and isinstance(raw_path[1], int)
             and 0 <= raw_path[1] < len(origins)
         ):
@@ -72,7 +78,10 @@ def entity_errors(
                 origin_path = path_of(origin)
                 path = None if origin_path is None else [*origin_path, *rest]
                 out.append(_with_service(error, service_name, path))
-        else:
+        elif entities_key == "_entities" or (
+            other_keys is not None
+            and not (isinstance(raw_path, list) and raw_path and raw_path[0] in other_keys)
+        ):
             out.append(_with_service(error, service_name, None))
     return out
 

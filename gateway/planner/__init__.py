@@ -4,7 +4,7 @@ The pipeline, one named stage each::
 
     normalize_operation → build_query_graph (once per supergraph) → build_fetch_graphs
     (find paths + choose the cheapest, per root field and per entity jump) → optimize
-    (passes to a fixpoint) → build_plan
+    (passes to a fixpoint, then batching of entity fetches across paths) → build_plan
 
 Caching, transport and telemetry wrap the planner from outside.
 """
@@ -23,7 +23,9 @@ from gateway.planner.errors import (
 from gateway.planner.operation import normalize_operation
 from gateway.planner.optimize import optimize
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
+    EntityCall,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -40,7 +42,9 @@ if TYPE_CHECKING:
     from gateway.supergraph import Supergraph
 
 __all__ = [
+    "BatchFetchNode",
     "ConditionNode",
+    "EntityCall",
     "FetchNode",
     "FlattenNode",
     "InvalidOperationError",

@@ -13,7 +13,9 @@ from gateway.planner.errors import PlanningError
 from gateway.planner.fetch_graph import FetchGraph, FetchGroup
 from gateway.planner.operation import Condition, NormalizedOperation
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
+    EntityCall,
     FetchNode,
     FetchRewrite,
     FlattenNode,
@@ -53,9 +55,7 @@ def print_operation(
 ) -> tuple[str, tuple[str, ...]]:
     """Print the subgraph operation of a group; return it with the client variables it uses."""
     body = group.selection.print()
-    used = group.selection.variables()
-    order = list(operation.variable_definitions)
-    variables = tuple(sorted(used, key=lambda v: order.index(v) if v in order else len(order)))
+    variables = _ordered(group.selection.variables(), operation)
     definitions = [f"${v}:{operation.variable_definitions.get(v, 'Boolean')}" for v in variables]
     name = f" {operation.name}__{group.subgraph}__{index}" if operation.name else ""
     if group.entity:
@@ -69,7 +69,60 @@ def print_operation(
     return body, variables
 
 
+def _batch_fetch_node(
+    group: FetchGroup, operation: NormalizedOperation, index: int, graph: QueryGraph
+) -> BatchFetchNode:
+    """One request for ``group`` and the groups batched with it; equal selections share a call."""
+    calls: dict[tuple[object, ...], tuple[list[tuple[str, ...]], FetchGroup, tuple[FetchRewrite, ...]]] = {}
+    for member in (group, *group.batch):
+        output_rewrites = alias_type_conflicts(graph, member)
+        requires = requires_from_node(member.requires)
+        signature = (member.selection.print(), requires, tuple(member.input_rewrites), output_rewrites)
+        existing = calls.get(signature)
+        if existing is None:
+            calls[signature] = ([member.path], member, output_rewrites)
+        elif member.path not in existing[0]:
+            existing[0].append(member.path)
+    used: set[str] = set()
+    entity_calls: list[EntityCall] = []
+    fields: list[str] = []
+    for number, (paths, member, renames) in enumerate(calls.values()):
+        alias, variable = f"_e{number}", f"representations{number}"
+        used |= member.selection.variables()
+        fields.append(f"{alias}:_entities(representations:${variable}){member.selection.print()}")
+        entity_calls.append(
+            EntityCall(
+                alias=alias,
+                variable=variable,
+                paths=tuple(paths),
+                requires=requires_from_node(member.requires),
+                input_rewrites=tuple(member.input_rewrites),
+                output_rewrites=renames,
+            )
+        )
+    variables = _ordered(used, operation)
+    definitions = [f"${c.variable}:[_Any!]!" for c in entity_calls]
+    definitions += [f"${v}:{operation.variable_definitions.get(v, 'Boolean')}" for v in variables]
+    operation_name = f"{operation.name}__{group.subgraph}__{index}" if operation.name else None
+    name = f" {operation_name}" if operation_name else ""
+    return BatchFetchNode(
+        service_name=group.subgraph,
+        operation=f"query{name}({','.join(definitions)}){{{' '.join(fields)}}}",
+        calls=tuple(entity_calls),
+        operation_name=operation_name,
+        variable_usages=variables,
+        id=index,
+    )
+
+
+def _ordered(used: set[str], operation: NormalizedOperation) -> tuple[str, ...]:
+    order = list(operation.variable_definitions)
+    return tuple(sorted(used, key=lambda v: order.index(v) if v in order else len(order)))
+
+
 def _fetch_node(group: FetchGroup, operation: NormalizedOperation, index: int, graph: QueryGraph) -> PlanNode:
+    if group.batch:
+        return _batch_fetch_node(group, operation, index, graph)
     output_rewrites = alias_type_conflicts(graph, group)
     text, variables = print_operation(group, operation, index)
     kind: OperationKind = "query" if group.entity else _kind(group.kind)

@@ -11,6 +11,7 @@ from typing import assert_never
 from graphql import FieldNode, OperationDefinitionNode, parse, print_ast
 
 from gateway.planner.plan import (
+    BatchFetchNode,
     ConditionNode,
     FetchNode,
     FetchRewrite,
@@ -64,6 +65,30 @@ def _operation(node: FetchNode) -> str:
     return f"{_requires(node.requires)} =>\n{print_ast(entities.selection_set)}"
 
 
+def _batch_operation(node: BatchFetchNode) -> str:
+    document = parse(node.operation, no_location=True)
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    selections = {
+        s.alias.value: s
+        for s in operation.selection_set.selections
+        if isinstance(s, FieldNode) and s.alias is not None
+    }
+    blocks = []
+    for call in node.calls:
+        entities = selections[call.alias]
+        assert entities.selection_set is not None
+        paths = "\n".join(f'"{".".join(path)}"' for path in call.paths)
+        body = f"paths: [\n{_indent(paths, 1)}\n]\n{_requires(call.requires)} =>\n"
+        body += print_ast(entities.selection_set)
+        if call.input_rewrites:
+            body += "\ninputRewrites: " + ", ".join(_rewrite(r) for r in call.input_rewrites)
+        if call.output_rewrites:
+            body += "\noutputRewrites: " + ", ".join(_rewrite(r) for r in call.output_rewrites)
+        blocks.append(f"{call.alias} {{\n{_indent(body, 1)}\n}}")
+    return "\n".join(blocks)
+
+
 def _rewrite(rewrite: FetchRewrite) -> str:
     path = ".".join(rewrite.path)
     if isinstance(rewrite, KeyRenamer):
@@ -80,6 +105,8 @@ def _node(node: PlanNode) -> str:
             if node.output_rewrites:
                 body += "\noutputRewrites: " + ", ".join(_rewrite(r) for r in node.output_rewrites)
             return f'Fetch(service: "{node.service_name}") {{\n{_indent(body, 1)}\n}}'
+        case BatchFetchNode():
+            return f'BatchFetch(service: "{node.service_name}") {{\n{_indent(_batch_operation(node), 1)}\n}}'
         case FlattenNode():
             path = ".".join(node.path)
             return f'Flatten(path: "{path}") {{\n{_indent(_node(node.node), 1)}\n}}'

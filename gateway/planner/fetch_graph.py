@@ -58,6 +58,8 @@ class FetchGroup:
     """Some leaf the operation (or a later fetch) needs was selected here, not only plumbing."""
     requires_key: str = ""
     """Distinguishes groups created to satisfy ``@requires`` from plain key jumps (reuse)."""
+    batch: list[FetchGroup] = field(default_factory=list)
+    """Entity groups at other paths sent in the same request as this one (``batching``)."""
 
     def common_conditions(self) -> frozenset[Condition]:
         """Conditions shared by every client field of the group (the fetch is useless otherwise)."""

@@ -6,12 +6,16 @@ Each pass is a small function returning whether it changed the graph:
 * ``merge_sibling_groups`` merges entity fetches to the same subgraph at the same path when
   neither depends on the other, so all representations of one step go in ONE request;
 * ``merge_root_groups`` merges root fetches to the same subgraph (queries only).
+
+Once they settle, ``batching.batch_entity_groups`` lets entity fetches to one subgraph at
+different paths share a request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from gateway.planner.batching import batch_entity_groups
 from gateway.planner.fetch_graph import FetchGraph, FetchGroup
 from gateway.planner.selection import representation_conflict
 
@@ -90,8 +94,9 @@ PASSES: tuple[Callable[[FetchGraph], bool], ...] = (
 
 
 def optimize(graph: FetchGraph) -> FetchGraph:
-    """Run every pass until none changes the graph."""
+    """Run every pass until none changes the graph, then batch entity fetches across paths."""
     for _ in range(_MAX_ROUNDS):
         if not any(run(graph) for run in PASSES):
             break
+    batch_entity_groups(graph)
     return graph

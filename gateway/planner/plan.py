@@ -14,7 +14,9 @@ from typing import Literal, TypeAlias
 from gateway.types import JSONObject, SubgraphName
 
 __all__ = [
+    "BatchFetchNode",
     "ConditionNode",
+    "EntityCall",
     "FetchNode",
     "FetchRewrite",
     "FlattenNode",
@@ -95,6 +97,43 @@ class FetchNode:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityCall:
+    """One aliased ``_entities`` call of a ``BatchFetchNode``.
+
+    Its representations come from the objects at every path of ``paths`` (response keys from
+    the root, ``"@"`` for list items), deduplicated across paths; each result merges back into
+    every object its representation came from.
+    """
+
+    alias: str
+    """The response key of this ``_entities`` call in the subgraph operation (``_e0``)."""
+    variable: str
+    """The operation variable holding its representations (without ``$``)."""
+    paths: tuple[tuple[str, ...], ...]
+    requires: tuple[RequiresSelection, ...]
+    input_rewrites: tuple[FetchRewrite, ...] = ()
+    output_rewrites: tuple[FetchRewrite, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFetchNode:
+    """One request to one subgraph resolving entities found at several response paths.
+
+    Entity fetches to the same subgraph that would run in the same step of the plan (at
+    different paths, so ``Flatten`` cannot express them as one) share a single request: one
+    aliased ``_entities`` field per distinct selection. Like Hive Router's ``BatchFetch``.
+    """
+
+    service_name: SubgraphName
+    operation: str
+    calls: tuple[EntityCall, ...]
+    operation_name: str | None = None
+    variable_usages: tuple[str, ...] = ()
+    """Client variables forwarded to the subgraph (names without ``$``)."""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SequenceNode:
     """Run the children one after another."""
 
@@ -129,7 +168,7 @@ class ConditionNode:
     else_clause: PlanNode | None
 
 
-PlanNode: TypeAlias = FetchNode | SequenceNode | ParallelNode | FlattenNode | ConditionNode
+PlanNode: TypeAlias = FetchNode | BatchFetchNode | SequenceNode | ParallelNode | FlattenNode | ConditionNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +207,20 @@ def _rewrite_to_json(rewrite: FetchRewrite) -> JSONObject:
     return {"kind": "KeyRenamer", "path": list(rewrite.path), "renameKeyTo": rewrite.rename_key_to}
 
 
+def _call_to_json(call: EntityCall) -> JSONObject:
+    out: JSONObject = {
+        "alias": call.alias,
+        "variable": call.variable,
+        "paths": [list(path) for path in call.paths],
+        "requires": [_selection_to_json(s) for s in call.requires],
+    }
+    if call.input_rewrites:
+        out["inputRewrites"] = [_rewrite_to_json(r) for r in call.input_rewrites]
+    if call.output_rewrites:
+        out["outputRewrites"] = [_rewrite_to_json(r) for r in call.output_rewrites]
+    return out
+
+
 def node_to_json(node: PlanNode) -> JSONObject:
     """Render one node (recursively) in Apollo's query-plan JSON shape."""
     match node:
@@ -187,6 +240,18 @@ def node_to_json(node: PlanNode) -> JSONObject:
                 out["inputRewrites"] = [_rewrite_to_json(r) for r in node.input_rewrites]
             if node.output_rewrites:
                 out["outputRewrites"] = [_rewrite_to_json(r) for r in node.output_rewrites]
+            return out
+        case BatchFetchNode():
+            out = {
+                "kind": "BatchFetch",
+                "serviceName": node.service_name,
+                "variableUsages": list(node.variable_usages),
+                "operation": node.operation,
+                "operationKind": "query",
+                "entityBatches": [_call_to_json(c) for c in node.calls],  # Hive Router's key
+            }
+            if node.operation_name is not None:
+                out["operationName"] = node.operation_name
             return out
         case SequenceNode():
             return {"kind": "Sequence", "nodes": [node_to_json(n) for n in node.nodes]}

@@ -231,6 +231,42 @@ class QueryGraph:
             return None
         return self.field_set(self.field_type(type_name, field_name)[0], join.provides)
 
+    # -- candidate subgraphs of a path --------------------------------------------------------
+    def field_candidates(
+        self, graph: SubgraphName, candidates: frozenset[SubgraphName], type_name: str, field_name: str
+    ) -> frozenset[SubgraphName]:
+        """Subgraphs that could resolve ``field_name`` where ``graph`` resolves it (``graph`` included).
+
+        A subgraph counts when it resolves the field and the parent is reachable there: it is
+        one of the parent's ``candidates``, the parent is a root type, or an entity with a key
+        that subgraph resolves.
+        """
+        owner = self.supergraph.type(type_name)
+        out = {graph}
+        if owner is None:
+            return frozenset(out)
+        root = type_name in self.root_types
+        for subgraph in owner.graphs:
+            reachable = subgraph in candidates or root or any(k.resolvable for k in owner.keys(subgraph))
+            if reachable and self.field_join(subgraph, type_name, field_name) is not None:
+                out.add(subgraph)
+        return frozenset(out)
+
+    def shared_union_members(
+        self, type_name: str, candidates: frozenset[SubgraphName], runtime: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """The members of ``runtime`` that every candidate subgraph declares in the union.
+
+        When a shareable path could be served by several subgraphs, only the members they all
+        know are safe to select (the federation audit's ``partial-union-complex``); objects of
+        other members keep just their ``__typename``. Interfaces are left as they are.
+        """
+        owner = self.supergraph.type(type_name)
+        if owner is None or owner.kind != "union" or not owner.union_members:
+            return runtime
+        declared = set(owner.union_members)
+        return tuple(name for name in runtime if all((sub, name) in declared for sub in candidates))
+
     # -- key edges ----------------------------------------------------------------------------
     def entity_targets(self, type_name: str) -> tuple[EntityTarget, ...]:
         """Subgraphs that can resolve this type's entities, with their keys."""

@@ -51,6 +51,9 @@ class Position:
     """The node is the top of the group (root selection or an ``_entities`` fragment)."""
     hops: int = 0
     """Entity jumps already chained at this path (bounded, so jumps cannot ping-pong forever)."""
+    candidates: frozenset[SubgraphName] = frozenset()
+    """Subgraphs (this one included) that could serve the value at this path: shareable fields
+    below an entity or a shareable root field. A union here only has the members they all know."""
 
     @property
     def subgraph(self) -> SubgraphName:
@@ -152,6 +155,8 @@ class Walker:
         if not abstract:
             return []  # the object here can never be of that type
         runtime = graph.runtime_types(pos.subgraph, type_name)
+        if len(pos.candidates) > 1:
+            runtime = graph.shared_union_members(type_name, pos.candidates, runtime)
         if graph.is_object_type(target):
             if target not in runtime:
                 return []  # this subgraph never returns such objects here
@@ -237,6 +242,7 @@ class Walker:
             provided=child_provided,
             conditions=pos.conditions | set(item.conditions),
             visited=frozenset({pos.subgraph}),
+            candidates=graph.field_candidates(pos.subgraph, pos.candidates, pos.type_name, item.name),
         )
         selections = item.selections
         if graph.is_interface_object(child_type, pos.subgraph) and self._knows_concrete_types(child_type):

@@ -124,8 +124,33 @@ def test_enum_values_are_checked() -> None:
     ]
 
 
-def test_abstract_value_without_typename_is_an_error() -> None:
-    result = shape("{ node(id: 1) { id } }", {"node": {"id": "1"}})
+def test_union_value_without_typename_is_an_error() -> None:
+    result = shape("{ search { ... on User { id } } }", {"search": [{"id": "1"}]})
+    assert result.data == {"search": None}
+    assert "runtime type" in result.errors[0]["message"]
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+@pytest.mark.parametrize("typename", [None, "Node"])
+def test_interface_value_without_concrete_typename_keeps_interface_fields(
+    fast_path: bool, typename: str | None
+) -> None:
+    # An @interfaceObject subgraph knows only the interface; no subgraph may know the object's
+    # concrete type. Its interface-level fields are shaped; fragments on implementations are not.
+    node: JSONObject = {"id": "1", "nid": "1", "email": "e"}
+    if typename is not None:
+        node["__typename"] = typename
+    result = shape(
+        "{ node(id: 1) { id ... on Node { nid: id } ... on User { email } } }",
+        {"node": node},
+        fast_path=fast_path,
+    )
+    assert result.errors == []
+    assert result.data == {"node": {"id": "1", "nid": "1"}}
+
+
+def test_interface_value_with_unknown_typename_is_an_error() -> None:
+    result = shape("{ node(id: 1) { id } }", {"node": {"__typename": "Ghost", "id": "1"}})
     assert result.data == {"node": None}
     assert "runtime type" in result.errors[0]["message"]
 

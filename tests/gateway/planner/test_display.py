@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import textwrap
 
-from gateway.planner import ConditionNode, FetchNode, FlattenNode, ParallelNode, QueryPlan, SequenceNode
+from gateway.planner import (
+    BatchFetchNode,
+    ConditionNode,
+    EntityCall,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    QueryPlan,
+    SequenceNode,
+)
 from gateway.planner.display import format_plan
 from gateway.planner.plan import KeyRenamer, RequiresField, RequiresInlineFragment, ValueSetter
 from gateway.types import SubgraphName
@@ -94,6 +103,53 @@ def test_sequence_and_parallel() -> None:
                   f(x: $x)
                 }
               }
+            }
+          }
+        }"""
+    )
+
+
+def test_batch_fetch_with_rewrites() -> None:
+    key = (RequiresInlineFragment("Account", (RequiresField("__typename"), RequiresField("id"))),)
+    node = BatchFetchNode(
+        service_name=SubgraphName("audit"),
+        operation=(
+            "query($representations0:[_Any!]!){_e0:_entities(representations:$representations0)"
+            "{...on Account{x__alias_0:x}}}"
+        ),
+        calls=(
+            EntityCall(
+                alias="_e0",
+                variable="representations0",
+                paths=(("a",), ("b", "@")),
+                requires=key,
+                input_rewrites=(ValueSetter(("... on Person", "__typename"), "Account"),),
+                output_rewrites=(KeyRenamer(("x__alias_0",), "x"),),
+            ),
+        ),
+    )
+    assert format_plan(QueryPlan(node)) == textwrap.dedent(
+        """\
+        QueryPlan {
+          BatchFetch(service: "audit") {
+            _e0 {
+              paths: [
+                "a"
+                "b.@"
+              ]
+              {
+                ... on Account {
+                  __typename
+                  id
+                }
+              } =>
+              {
+                ... on Account {
+                  x__alias_0: x
+                }
+              }
+              inputRewrites: ... on Person.__typename = 'Account'
+              outputRewrites: x__alias_0 -> x
             }
           }
         }"""

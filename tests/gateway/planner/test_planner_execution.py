@@ -169,7 +169,7 @@ async def test_requires_with_conflicting_arguments_reach_the_right_fetches() -> 
             {"name": "Policy B", "eur": 27, "shippingUSD": 150, "shippingEUR": 136, "inStock": False},
         ]
     }
-    assert requests == 4  # products, pricing, then one inventory fetch per representation shape
+    assert requests == 3  # products, pricing, then one inventory request with a call per shape
 
 
 async def test_client_alias_clashing_with_the_key() -> None:
@@ -372,7 +372,7 @@ async def test_union_members_resolved_by_their_subgraphs() -> None:
             {"__typename": "Person", "name": "Ivanov"},
         ]
     }
-    assert requests == 4  # search; people and docs in parallel; people for the author
+    assert requests == 3  # search; docs; people for both persons and the author in one request
 
 
 async def test_mutations_run_in_document_order() -> None:

@@ -207,7 +207,7 @@ def test_same_field_selected_twice_is_merged() -> None:
     ).rstrip("\n")
 
 
-def test_entities_at_different_paths_get_their_own_fetch() -> None:
+def test_entities_at_different_paths_share_one_batch_fetch() -> None:
     query = "{ topProducts { reviews { body product { inStock } } inStock } }"
     assert plan_text(SUPERGRAPH, query) == textwrap.dedent(
         """\
@@ -221,58 +221,43 @@ def test_entities_at_different_paths_get_their_own_fetch() -> None:
                 }
               }
             },
-            Parallel {
-              Flatten(path: "topProducts.@") {
-                Fetch(service: "inventory") {
-                  {
-                    ... on Product {
+            Flatten(path: "topProducts.@") {
+              Fetch(service: "reviews") {
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                  }
+                } =>
+                {
+                  ... on Product {
+                    reviews {
                       __typename
-                      upc
-                    }
-                  } =>
-                  {
-                    ... on Product {
-                      inStock
+                      body
+                      product {
+                        __typename
+                        upc
+                      }
                     }
                   }
                 }
-              },
-              Sequence {
-                Flatten(path: "topProducts.@") {
-                  Fetch(service: "reviews") {
-                    {
-                      ... on Product {
-                        __typename
-                        upc
-                      }
-                    } =>
-                    {
-                      ... on Product {
-                        reviews {
-                          __typename
-                          body
-                          product {
-                            __typename
-                            upc
-                          }
-                        }
-                      }
-                    }
+              }
+            },
+            BatchFetch(service: "inventory") {
+              _e0 {
+                paths: [
+                  "topProducts.@.reviews.@.product"
+                  "topProducts.@"
+                ]
+                {
+                  ... on Product {
+                    __typename
+                    upc
                   }
-                },
-                Flatten(path: "topProducts.@.reviews.@.product") {
-                  Fetch(service: "inventory") {
-                    {
-                      ... on Product {
-                        __typename
-                        upc
-                      }
-                    } =>
-                    {
-                      ... on Product {
-                        inStock
-                      }
-                    }
+                } =>
+                {
+                  ... on Product {
+                    inStock
                   }
                 }
               }

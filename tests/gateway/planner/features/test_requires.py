@@ -282,7 +282,7 @@ def test_requires_on_field_of_the_root_subgraph_needs_an_entity_fetch_back() -> 
     ).rstrip("\n")
 
 
-def test_same_required_field_with_other_arguments_needs_a_separate_fetch() -> None:
+def test_same_required_field_with_other_arguments_needs_a_separate_entities_call() -> None:
     query = "{ topProducts { shippingEstimate shippingEstimateEUR } }"
     assert plan_text(SUPERGRAPH, query) == textwrap.dedent(
         """\
@@ -313,38 +313,40 @@ def test_same_required_field_with_other_arguments_needs_a_separate_fetch() -> No
                 }
               }
             },
-            Parallel {
-              Flatten(path: "topProducts.@") {
-                Fetch(service: "inventory") {
-                  {
-                    ... on Product {
-                      __typename
-                      upc
-                      weight
-                      price__req_a1a4b36a: price
-                    }
-                  } =>
-                  {
-                    ... on Product {
-                      shippingEstimate
-                    }
+            BatchFetch(service: "inventory") {
+              _e0 {
+                paths: [
+                  "topProducts.@"
+                ]
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    weight
+                    price__req_a1a4b36a: price
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimate
                   }
                 }
-              },
-              Flatten(path: "topProducts.@") {
-                Fetch(service: "inventory") {
-                  {
-                    ... on Product {
-                      __typename
-                      upc
-                      weight
-                      price__req_e9a82d90: price
-                    }
-                  } =>
-                  {
-                    ... on Product {
-                      shippingEstimateEUR
-                    }
+              }
+              _e1 {
+                paths: [
+                  "topProducts.@"
+                ]
+                {
+                  ... on Product {
+                    __typename
+                    upc
+                    weight
+                    price__req_e9a82d90: price
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingEstimateEUR
                   }
                 }
               }

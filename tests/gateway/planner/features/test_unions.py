@@ -140,3 +140,88 @@ def test_member_unknown_to_the_subgraph_is_dropped() -> None:
         }
         """
     ).rstrip("\n")
+
+
+PARTIAL = supergraph_sdl(
+    """
+    type Query @join__type(graph: EAST) @join__type(graph: WEST) {
+      eastBox: Box @join__field(graph: EAST)
+      anyBox: Box
+    }
+
+    type Box @join__type(graph: EAST, key: "id") @join__type(graph: WEST, key: "id") {
+      id: ID!
+      shelf: Shelf
+      westShelf: Shelf @join__field(graph: WEST)
+    }
+
+    type Shelf @join__type(graph: EAST) @join__type(graph: WEST) {
+      items: [Item!]!
+    }
+
+    union Item
+      @join__type(graph: EAST) @join__type(graph: WEST)
+      @join__unionMember(graph: EAST, member: "Coat")
+      @join__unionMember(graph: WEST, member: "Coat")
+      @join__unionMember(graph: EAST, member: "Hat")
+      @join__unionMember(graph: WEST, member: "Shoe")
+    = Coat | Hat | Shoe
+
+    type Coat @join__type(graph: EAST) @join__type(graph: WEST) {
+      size: Int
+    }
+
+    type Hat @join__type(graph: EAST) {
+      brim: Int
+    }
+
+    type Shoe @join__type(graph: WEST) {
+      heel: Int
+    }
+    """,
+    "east",
+    "west",
+)
+
+_ITEMS = "items { __typename ... on Coat { size } ... on Hat { brim } ... on Shoe { heel } }"
+
+
+def test_shareable_path_keeps_only_members_every_candidate_subgraph_knows() -> None:
+    # 'Box.shelf' could come from either subgraph ('Box' is an entity in both): only 'Coat' is
+    # a member everywhere, so 'Hat' objects keep just their __typename ('brim' becomes null).
+    query = f"{{ eastBox {{ shelf {{ {_ITEMS} }} }} }}"
+    assert plan_text(PARTIAL, query) == textwrap.dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "east") {
+            {
+              eastBox {
+                __typename
+                shelf {
+                  items {
+                    __typename
+                    ... on Coat {
+                      size
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }"""
+    )
+
+
+def test_field_of_one_subgraph_keeps_that_subgraphs_members() -> None:
+    query = f"{{ eastBox {{ westShelf {{ {_ITEMS} }} }} }}"
+    plan = plan_text(PARTIAL, query)
+    assert "... on Shoe {\n" in plan
+    assert "heel" in plan
+    assert "... on Hat" not in plan
+
+
+def test_shareable_root_field_keeps_only_shared_members() -> None:
+    plan = plan_text(PARTIAL, f"{{ anyBox {{ shelf {{ {_ITEMS} }} }} }}")
+    assert "... on Coat" in plan
+    assert "... on Hat" not in plan
+    assert "... on Shoe" not in plan
