@@ -69,12 +69,18 @@ class ApplicationsClient(BackendClient):
         return list(response.applications)
 
     async def batch_list_applications_by_client(
-        self, client_ids: Sequence[str], limit_per_client: int = 0
+        self, client_ids: Sequence[str], limit_per_client: int = 0, *, with_history: bool = True
     ) -> list[pb.ClientApplications]:
-        """The newest applications of each client, in one call."""
+        """The newest applications of each client, in one call.
+
+        ``with_history=False`` sends a ``read_mask`` without ``status_history``: the backend
+        then neither reads nor sends the histories.
+        """
         request = pb.BatchListApplicationsByClientRequest(
             client_ids=list(client_ids), limit_per_client=limit_per_client
         )
+        if not with_history:
+            request.read_mask.paths.append("id")
         response = await self._unary(
             "BatchListApplicationsByClient", request, pb.BatchListApplicationsByClientResponse
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from grpc_clients.base import BackendClient
@@ -23,9 +23,18 @@ class ClientInfoClient(BackendClient):
         """One client; NotFoundError when unknown, InvalidArgumentError when the id is malformed."""
         return await self._unary("GetClient", pb.GetClientRequest(id=client_id), pb.Client)
 
-    async def batch_get_clients(self, ids: Sequence[str]) -> pb.BatchGetClientsResponse:
-        """Many clients in one call; unknown or malformed ids come back in ``missing_ids``."""
+    async def batch_get_clients(
+        self, ids: Sequence[str], read_mask: Iterable[str] | None = None
+    ) -> pb.BatchGetClientsResponse:
+        """Many clients in one call; unknown or malformed ids come back in ``missing_ids``.
+
+        ``read_mask`` names the card sections to return (``addresses``, ``documents``, …, see
+        ``client_info.proto``); ``None`` asks for whole cards.
+        """
         request = pb.BatchGetClientsRequest(ids=list(ids))
+        if read_mask is not None:
+            request.read_mask.SetInParent()
+            request.read_mask.paths.extend(read_mask)
         return await self._unary("BatchGetClients", request, pb.BatchGetClientsResponse)
 
     async def search_clients(self, query: str, limit: int = 0) -> list[pb.Client]:

@@ -10,9 +10,9 @@ on it (``subgraphs.common.loaders.OperationLoaders``): no cache outlives an oper
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -40,8 +40,12 @@ class RequestContext(Generic[L]):
     """Taken from the ``x-request-id`` header when present."""
     make_loaders: Callable[[], L] | None = None
     """Builds a fresh loaders container (used to renew them per operation on a WebSocket)."""
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+    """Values derived from the operation that resolvers compute once per request (e.g. the card
+    sections an ``_entities`` selection needs, the same for every representation)."""
 
     def renew_loaders(self) -> None:
         """Replace the loaders with fresh ones, dropping every cached value."""
         if self.make_loaders is not None:
             self.loaders = self.make_loaders()
+        self.memo = {}

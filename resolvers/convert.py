@@ -6,7 +6,7 @@ Protos carry calendar dates as ISO strings (empty when absent), instants as
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -28,11 +28,19 @@ def optional_date(value: str) -> date | None:
         return None
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def optional_timestamp(value: Timestamp) -> datetime | None:
-    """A UTC instant, or ``None`` for an unset (zero) timestamp."""
-    if value.seconds == 0 and value.nanos == 0:
+    """A UTC instant, or ``None`` for an unset (zero) timestamp.
+
+    Same result as ``value.ToDatetime(tzinfo=UTC)`` (nanoseconds truncated to microseconds),
+    at a third of the cost: lists convert two timestamps per item.
+    """
+    seconds, nanos = value.seconds, value.nanos
+    if seconds == 0 and nanos == 0:
         return None
-    return value.ToDatetime(tzinfo=UTC)
+    return _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
 
 
 def age_on(birth_date: date | None, today: date) -> int | None:

@@ -22,68 +22,69 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n schema/protos/applications.proto\x12\x1ainsuretech.applications.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x85\x01\n\x0cStatusChange\x12=\n\x06status\x18\x01 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\"2\n\rInsuredObject\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"m\n\x0bVehicleInfo\x12\x0b\n\x03vin\x18\x01 \x01(\t\x12\r\n\x05plate\x18\x02 \x01(\t\x12\x0c\n\x04make\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0c\n\x04year\x18\x05 \x01(\x05\x12\x17\n\x0f\x65ngine_power_hp\x18\x06 \x01(\x05\"\xa7\x04\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x12\n\nproduct_id\x18\x04 \x01(\t\x12=\n\x06status\x18\x05 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12@\n\x0estatus_history\x18\x06 \x03(\x0b\x32(.insuretech.applications.v1.StatusChange\x12.\n\napplied_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x41\n\x0einsured_object\x18\t \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\n \x01(\x03\x12\x13\n\x0bterm_months\x18\x0b \x01(\x05\x12\x38\n\x07vehicle\x18\x0c \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\r \x01(\t\x12\x1b\n\x13\x63\x61ncellation_reason\x18\x0e \x01(\t\x12\x17\n\x0fidempotency_key\x18\x0f \x01(\t\"\xa2\x02\n\x10\x41pplicationInput\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x41\n\x0einsured_object\x18\x04 \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\x05 \x01(\x03\x12\x13\n\x0bterm_months\x18\x06 \x01(\x05\x12\x38\n\x07vehicle\x18\x07 \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\x08 \x01(\t\x12\x0e\n\x06submit\x18\t \x01(\x08\"W\n\x18\x43reateApplicationRequest\x12;\n\x05input\x18\x01 \x01(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"j\n\x19\x43reateApplicationResponse\x12<\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\'.insuretech.applications.v1.Application\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"p\n\tItemError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x44\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32*.insuretech.applications.v1.FieldViolation\"^\n\x1e\x42\x61tchCreateApplicationsRequest\x12<\n\x06inputs\x18\x01 \x03(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"\xb6\x01\n\x11\x42\x61tchCreateResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12>\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\'.insuretech.applications.v1.ApplicationH\x00\x12\x36\n\x05\x65rror\x18\x03 \x01(\x0b\x32%.insuretech.applications.v1.ItemErrorH\x00\x12\x0f\n\x07\x63reated\x18\x04 \x01(\x08\x42\t\n\x07outcome\"a\n\x1f\x42\x61tchCreateApplicationsResponse\x12>\n\x07results\x18\x01 \x03(\x0b\x32-.insuretech.applications.v1.BatchCreateResult\"6\n\x18\x43\x61ncelApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"|\n\x1cTransitionApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12@\n\tto_status\x18\x02 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"#\n\x15GetApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"*\n\x1b\x42\x61tchGetApplicationsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"r\n\x1c\x42\x61tchGetApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x13\n\x0bmissing_ids\x18\x02 \x03(\t\"\xa5\x01\n\x11\x41pplicationFilter\x12\x14\n\x0c\x61pplied_from\x18\x01 \x01(\t\x12\x12\n\napplied_to\x18\x02 \x01(\t\x12?\n\x08statuses\x18\x03 \x03(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x11\n\tclient_id\x18\x04 \x01(\t\x12\x12\n\nproduct_id\x18\x05 \x01(\t\"\x7f\n\x17ListApplicationsRequest\x12=\n\x06\x66ilter\x18\x01 \x01(\x0b\x32-.insuretech.applications.v1.ApplicationFilter\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"r\n\x18ListApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x19SearchApplicationsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"[\n\x1aSearchApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"T\n$BatchListApplicationsByClientRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x18\n\x10limit_per_client\x18\x02 \x01(\x05\"f\n\x12\x43lientApplications\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12=\n\x0c\x61pplications\x18\x02 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"h\n%BatchListApplicationsByClientResponse\x12?\n\x07results\x18\x01 \x03(\x0b\x32..insuretech.applications.v1.ClientApplications*\xa8\x01\n\x11\x41pplicationStatus\x12\"\n\x1e\x41PPLICATION_STATUS_UNSPECIFIED\x10\x00\x12\t\n\x05\x44RAFT\x10\x01\x12\r\n\tSUBMITTED\x10\x02\x12\x0e\n\nPROCESSING\x10\x03\x12\x0b\n\x07OFFERED\x10\x04\x12\x0c\n\x08\x41PPROVED\x10\x05\x12\x0c\n\x08REJECTED\x10\x06\x12\r\n\tCANCELLED\x10\x07\x12\r\n\tCOMPLETED\x10\x08\x32\xc3\t\n\x13\x41pplicationsService\x12\x80\x01\n\x11\x43reateApplication\x12\x34.insuretech.applications.v1.CreateApplicationRequest\x1a\x35.insuretech.applications.v1.CreateApplicationResponse\x12\x92\x01\n\x17\x42\x61tchCreateApplications\x12:.insuretech.applications.v1.BatchCreateApplicationsRequest\x1a;.insuretech.applications.v1.BatchCreateApplicationsResponse\x12r\n\x11\x43\x61ncelApplication\x12\x34.insuretech.applications.v1.CancelApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12z\n\x15TransitionApplication\x12\x38.insuretech.applications.v1.TransitionApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12l\n\x0eGetApplication\x12\x31.insuretech.applications.v1.GetApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12\x89\x01\n\x14\x42\x61tchGetApplications\x12\x37.insuretech.applications.v1.BatchGetApplicationsRequest\x1a\x38.insuretech.applications.v1.BatchGetApplicationsResponse\x12}\n\x10ListApplications\x12\x33.insuretech.applications.v1.ListApplicationsRequest\x1a\x34.insuretech.applications.v1.ListApplicationsResponse\x12\x83\x01\n\x12SearchApplications\x12\x35.insuretech.applications.v1.SearchApplicationsRequest\x1a\x36.insuretech.applications.v1.SearchApplicationsResponse\x12\xa4\x01\n\x1d\x42\x61tchListApplicationsByClient\x12@.insuretech.applications.v1.BatchListApplicationsByClientRequest\x1a\x41.insuretech.applications.v1.BatchListApplicationsByClientResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n schema/protos/applications.proto\x12\x1ainsuretech.applications.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x85\x01\n\x0cStatusChange\x12=\n\x06status\x18\x01 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\"2\n\rInsuredObject\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"m\n\x0bVehicleInfo\x12\x0b\n\x03vin\x18\x01 \x01(\t\x12\r\n\x05plate\x18\x02 \x01(\t\x12\x0c\n\x04make\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0c\n\x04year\x18\x05 \x01(\x05\x12\x17\n\x0f\x65ngine_power_hp\x18\x06 \x01(\x05\"\xa7\x04\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x12\n\nproduct_id\x18\x04 \x01(\t\x12=\n\x06status\x18\x05 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12@\n\x0estatus_history\x18\x06 \x03(\x0b\x32(.insuretech.applications.v1.StatusChange\x12.\n\napplied_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x41\n\x0einsured_object\x18\t \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\n \x01(\x03\x12\x13\n\x0bterm_months\x18\x0b \x01(\x05\x12\x38\n\x07vehicle\x18\x0c \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\r \x01(\t\x12\x1b\n\x13\x63\x61ncellation_reason\x18\x0e \x01(\t\x12\x17\n\x0fidempotency_key\x18\x0f \x01(\t\"\xa2\x02\n\x10\x41pplicationInput\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x41\n\x0einsured_object\x18\x04 \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\x05 \x01(\x03\x12\x13\n\x0bterm_months\x18\x06 \x01(\x05\x12\x38\n\x07vehicle\x18\x07 \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\x08 \x01(\t\x12\x0e\n\x06submit\x18\t \x01(\x08\"W\n\x18\x43reateApplicationRequest\x12;\n\x05input\x18\x01 \x01(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"j\n\x19\x43reateApplicationResponse\x12<\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\'.insuretech.applications.v1.Application\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"p\n\tItemError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x44\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32*.insuretech.applications.v1.FieldViolation\"^\n\x1e\x42\x61tchCreateApplicationsRequest\x12<\n\x06inputs\x18\x01 \x03(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"\xb6\x01\n\x11\x42\x61tchCreateResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12>\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\'.insuretech.applications.v1.ApplicationH\x00\x12\x36\n\x05\x65rror\x18\x03 \x01(\x0b\x32%.insuretech.applications.v1.ItemErrorH\x00\x12\x0f\n\x07\x63reated\x18\x04 \x01(\x08\x42\t\n\x07outcome\"a\n\x1f\x42\x61tchCreateApplicationsResponse\x12>\n\x07results\x18\x01 \x03(\x0b\x32-.insuretech.applications.v1.BatchCreateResult\"6\n\x18\x43\x61ncelApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"|\n\x1cTransitionApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12@\n\tto_status\x18\x02 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"#\n\x15GetApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"*\n\x1b\x42\x61tchGetApplicationsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"r\n\x1c\x42\x61tchGetApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x13\n\x0bmissing_ids\x18\x02 \x03(\t\"\xa5\x01\n\x11\x41pplicationFilter\x12\x14\n\x0c\x61pplied_from\x18\x01 \x01(\t\x12\x12\n\napplied_to\x18\x02 \x01(\t\x12?\n\x08statuses\x18\x03 \x03(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x11\n\tclient_id\x18\x04 \x01(\t\x12\x12\n\nproduct_id\x18\x05 \x01(\t\"\x7f\n\x17ListApplicationsRequest\x12=\n\x06\x66ilter\x18\x01 \x01(\x0b\x32-.insuretech.applications.v1.ApplicationFilter\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"r\n\x18ListApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x19SearchApplicationsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"[\n\x1aSearchApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"\x83\x01\n$BatchListApplicationsByClientRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x18\n\x10limit_per_client\x18\x02 \x01(\x05\x12-\n\tread_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"f\n\x12\x43lientApplications\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12=\n\x0c\x61pplications\x18\x02 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"h\n%BatchListApplicationsByClientResponse\x12?\n\x07results\x18\x01 \x03(\x0b\x32..insuretech.applications.v1.ClientApplications*\xa8\x01\n\x11\x41pplicationStatus\x12\"\n\x1e\x41PPLICATION_STATUS_UNSPECIFIED\x10\x00\x12\t\n\x05\x44RAFT\x10\x01\x12\r\n\tSUBMITTED\x10\x02\x12\x0e\n\nPROCESSING\x10\x03\x12\x0b\n\x07OFFERED\x10\x04\x12\x0c\n\x08\x41PPROVED\x10\x05\x12\x0c\n\x08REJECTED\x10\x06\x12\r\n\tCANCELLED\x10\x07\x12\r\n\tCOMPLETED\x10\x08\x32\xc3\t\n\x13\x41pplicationsService\x12\x80\x01\n\x11\x43reateApplication\x12\x34.insuretech.applications.v1.CreateApplicationRequest\x1a\x35.insuretech.applications.v1.CreateApplicationResponse\x12\x92\x01\n\x17\x42\x61tchCreateApplications\x12:.insuretech.applications.v1.BatchCreateApplicationsRequest\x1a;.insuretech.applications.v1.BatchCreateApplicationsResponse\x12r\n\x11\x43\x61ncelApplication\x12\x34.insuretech.applications.v1.CancelApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12z\n\x15TransitionApplication\x12\x38.insuretech.applications.v1.TransitionApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12l\n\x0eGetApplication\x12\x31.insuretech.applications.v1.GetApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12\x89\x01\n\x14\x42\x61tchGetApplications\x12\x37.insuretech.applications.v1.BatchGetApplicationsRequest\x1a\x38.insuretech.applications.v1.BatchGetApplicationsResponse\x12}\n\x10ListApplications\x12\x33.insuretech.applications.v1.ListApplicationsRequest\x1a\x34.insuretech.applications.v1.ListApplicationsResponse\x12\x83\x01\n\x12SearchApplications\x12\x35.insuretech.applications.v1.SearchApplicationsRequest\x1a\x36.insuretech.applications.v1.SearchApplicationsResponse\x12\xa4\x01\n\x1d\x42\x61tchListApplicationsByClient\x12@.insuretech.applications.v1.BatchListApplicationsByClientRequest\x1a\x41.insuretech.applications.v1.BatchListApplicationsByClientResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'schema.protos.applications_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APPLICATIONSTATUS']._serialized_start=3229
-  _globals['_APPLICATIONSTATUS']._serialized_end=3397
-  _globals['_STATUSCHANGE']._serialized_start=98
-  _globals['_STATUSCHANGE']._serialized_end=231
-  _globals['_INSUREDOBJECT']._serialized_start=233
-  _globals['_INSUREDOBJECT']._serialized_end=283
-  _globals['_VEHICLEINFO']._serialized_start=285
-  _globals['_VEHICLEINFO']._serialized_end=394
-  _globals['_APPLICATION']._serialized_start=397
-  _globals['_APPLICATION']._serialized_end=948
-  _globals['_APPLICATIONINPUT']._serialized_start=951
-  _globals['_APPLICATIONINPUT']._serialized_end=1241
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=1243
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1330
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1332
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1438
-  _globals['_FIELDVIOLATION']._serialized_start=1440
-  _globals['_FIELDVIOLATION']._serialized_end=1492
-  _globals['_ITEMERROR']._serialized_start=1494
-  _globals['_ITEMERROR']._serialized_end=1606
-  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_start=1608
-  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_end=1702
-  _globals['_BATCHCREATERESULT']._serialized_start=1705
-  _globals['_BATCHCREATERESULT']._serialized_end=1887
-  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_start=1889
-  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_end=1986
-  _globals['_CANCELAPPLICATIONREQUEST']._serialized_start=1988
-  _globals['_CANCELAPPLICATIONREQUEST']._serialized_end=2042
-  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_start=2044
-  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_end=2168
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=2170
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=2205
-  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_start=2207
-  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_end=2249
-  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_start=2251
-  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_end=2365
-  _globals['_APPLICATIONFILTER']._serialized_start=2368
-  _globals['_APPLICATIONFILTER']._serialized_end=2533
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=2535
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=2662
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=2664
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2778
-  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_start=2780
-  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_end=2837
-  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_start=2839
-  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_end=2930
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_start=2932
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_end=3016
-  _globals['_CLIENTAPPLICATIONS']._serialized_start=3018
-  _globals['_CLIENTAPPLICATIONS']._serialized_end=3120
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_start=3122
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_end=3226
-  _globals['_APPLICATIONSSERVICE']._serialized_start=3400
-  _globals['_APPLICATIONSSERVICE']._serialized_end=4619
+  _globals['_APPLICATIONSTATUS']._serialized_start=3311
+  _globals['_APPLICATIONSTATUS']._serialized_end=3479
+  _globals['_STATUSCHANGE']._serialized_start=132
+  _globals['_STATUSCHANGE']._serialized_end=265
+  _globals['_INSUREDOBJECT']._serialized_start=267
+  _globals['_INSUREDOBJECT']._serialized_end=317
+  _globals['_VEHICLEINFO']._serialized_start=319
+  _globals['_VEHICLEINFO']._serialized_end=428
+  _globals['_APPLICATION']._serialized_start=431
+  _globals['_APPLICATION']._serialized_end=982
+  _globals['_APPLICATIONINPUT']._serialized_start=985
+  _globals['_APPLICATIONINPUT']._serialized_end=1275
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=1277
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1364
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1366
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1472
+  _globals['_FIELDVIOLATION']._serialized_start=1474
+  _globals['_FIELDVIOLATION']._serialized_end=1526
+  _globals['_ITEMERROR']._serialized_start=1528
+  _globals['_ITEMERROR']._serialized_end=1640
+  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_start=1642
+  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_end=1736
+  _globals['_BATCHCREATERESULT']._serialized_start=1739
+  _globals['_BATCHCREATERESULT']._serialized_end=1921
+  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_start=1923
+  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_end=2020
+  _globals['_CANCELAPPLICATIONREQUEST']._serialized_start=2022
+  _globals['_CANCELAPPLICATIONREQUEST']._serialized_end=2076
+  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_start=2078
+  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_end=2202
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=2204
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=2239
+  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_start=2241
+  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_end=2283
+  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_start=2285
+  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_end=2399
+  _globals['_APPLICATIONFILTER']._serialized_start=2402
+  _globals['_APPLICATIONFILTER']._serialized_end=2567
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=2569
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=2696
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=2698
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2812
+  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_start=2814
+  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_end=2871
+  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_start=2873
+  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_end=2964
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_start=2967
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_end=3098
+  _globals['_CLIENTAPPLICATIONS']._serialized_start=3100
+  _globals['_CLIENTAPPLICATIONS']._serialized_end=3202
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_start=3204
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_end=3308
+  _globals['_APPLICATIONSSERVICE']._serialized_start=3482
+  _globals['_APPLICATIONSSERVICE']._serialized_end=4701
 # @@protoc_insertion_point(module_scope)

@@ -7,6 +7,7 @@ Calendar dates are ISO 8601 strings; instants are google.protobuf.Timestamp.
 
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -660,19 +661,29 @@ class BatchListApplicationsByClientRequest(_message.Message):
 
     CLIENT_IDS_FIELD_NUMBER: _builtins.int
     LIMIT_PER_CLIENT_FIELD_NUMBER: _builtins.int
+    READ_MASK_FIELD_NUMBER: _builtins.int
     limit_per_client: _builtins.int
     """default 20, at most 100"""
     @_builtins.property
     def client_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def read_mask(self) -> _field_mask_pb2.FieldMask:
+        """Which parts of each application to return. Unset: everything (as before). Set: every
+        field of Application except status_history, which comes only when "status_history" is
+        among paths (it is the one part read from a second table). Other Application field
+        names are accepted and change nothing; any other path is INVALID_ARGUMENT.
+        """
+
     def __init__(
         self,
         *,
         client_ids: _abc.Iterable[_builtins.str] | None = ...,
         limit_per_client: _builtins.int = ...,
+        read_mask: _field_mask_pb2.FieldMask | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["read_mask", b"read_mask"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_ids", b"client_ids", "limit_per_client", b"limit_per_client"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_ids", b"client_ids", "limit_per_client", b"limit_per_client", "read_mask", b"read_mask"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

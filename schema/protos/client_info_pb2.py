@@ -22,60 +22,61 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fschema/protos/client_info.proto\x12\x19insuretech.client_info.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa4\x01\n\x07\x41\x64\x64ress\x12\x34\n\x04kind\x18\x01 \x01(\x0e\x32&.insuretech.client_info.v1.AddressKind\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04\x63ity\x18\x03 \x01(\t\x12\x0e\n\x06street\x18\x04 \x01(\t\x12\r\n\x05house\x18\x05 \x01(\t\x12\x11\n\tapartment\x18\x06 \x01(\t\x12\x13\n\x0bpostal_code\x18\x07 \x01(\t\"\x96\x01\n\x08\x44ocument\x12\n\n\x02id\x18\x01 \x01(\t\x12\x35\n\x04type\x18\x02 \x01(\x0e\x32\'.insuretech.client_info.v1.DocumentType\x12\x0e\n\x06number\x18\x03 \x01(\t\x12\x12\n\nissue_date\x18\x04 \x01(\t\x12\x13\n\x0b\x65xpiry_date\x18\x05 \x01(\t\x12\x0e\n\x06issuer\x18\x06 \x01(\t\"\xa1\x01\n\x08Relative\x12\n\n\x02id\x18\x01 \x01(\t\x12\x39\n\x08relation\x18\x02 \x01(\x0e\x32\'.insuretech.client_info.v1.RelationType\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\nfirst_name\x18\x04 \x01(\t\x12\x13\n\x0bmiddle_name\x18\x05 \x01(\t\x12\x12\n\nbirth_date\x18\x06 \x01(\t\"u\n\x07Vehicle\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0b\n\x03vin\x18\x02 \x01(\t\x12\r\n\x05plate\x18\x03 \x01(\t\x12\x0c\n\x04make\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x0c\n\x04year\x18\x06 \x01(\x05\x12\x17\n\x0f\x65ngine_power_hp\x18\x07 \x01(\x05\"j\n\nEmployment\x12\x10\n\x08\x65mployer\x18\x01 \x01(\t\x12\x10\n\x08position\x18\x02 \x01(\t\x12\x1e\n\x16monthly_income_kopecks\x18\x03 \x01(\x03\x12\x18\n\x10\x65xperience_years\x18\x04 \x01(\x05\"X\n\x06Health\x12\x11\n\theight_cm\x18\x01 \x01(\x05\x12\x11\n\tweight_kg\x18\x02 \x01(\x05\x12\x0e\n\x06smoker\x18\x03 \x01(\x08\x12\x18\n\x10\x63hronic_diseases\x18\x04 \x01(\x08\"e\n\tMarketing\x12\x13\n\x0b\x63onsent_sms\x18\x01 \x01(\x08\x12\x15\n\rconsent_email\x18\x02 \x01(\x08\x12\x0f\n\x07segment\x18\x03 \x01(\t\x12\x1b\n\x13\x61\x63quisition_channel\x18\x04 \x01(\t\"\xe6\x04\n\x06\x43lient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tlast_name\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x13\n\x0bmiddle_name\x18\x04 \x01(\t\x12\x12\n\nbirth_date\x18\x05 \x01(\t\x12\r\n\x05phone\x18\x06 \x01(\t\x12\r\n\x05\x65mail\x18\x07 \x01(\t\x12\x35\n\taddresses\x18\x08 \x03(\x0b\x32\".insuretech.client_info.v1.Address\x12\x36\n\tdocuments\x18\t \x03(\x0b\x32#.insuretech.client_info.v1.Document\x12\x36\n\trelatives\x18\n \x03(\x0b\x32#.insuretech.client_info.v1.Relative\x12\x34\n\x08vehicles\x18\x0b \x03(\x0b\x32\".insuretech.client_info.v1.Vehicle\x12\x39\n\nemployment\x18\x0c \x01(\x0b\x32%.insuretech.client_info.v1.Employment\x12\x31\n\x06health\x18\r \x01(\x0b\x32!.insuretech.client_info.v1.Health\x12\x37\n\tmarketing\x18\x0e \x01(\x0b\x32$.insuretech.client_info.v1.Marketing\x12.\n\ncreated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x10GetClientRequest\x12\n\n\x02id\x18\x01 \x01(\t\"%\n\x16\x42\x61tchGetClientsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"b\n\x17\x42\x61tchGetClientsResponse\x12\x32\n\x07\x63lients\x18\x01 \x03(\x0b\x32!.insuretech.client_info.v1.Client\x12\x13\n\x0bmissing_ids\x18\x02 \x03(\t\"4\n\x14SearchClientsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"K\n\x15SearchClientsResponse\x12\x32\n\x07\x63lients\x18\x01 \x03(\x0b\x32!.insuretech.client_info.v1.Client\";\n\x12ListClientsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"b\n\x13ListClientsResponse\x12\x32\n\x07\x63lients\x18\x01 \x03(\x0b\x32!.insuretech.client_info.v1.Client\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xf4\x01\n\x15RegisterClientRequest\x12\x11\n\tlast_name\x18\x01 \x01(\t\x12\x12\n\nfirst_name\x18\x02 \x01(\t\x12\x13\n\x0bmiddle_name\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\x12\x35\n\taddresses\x18\x07 \x03(\x0b\x32\".insuretech.client_info.v1.Address\x12\x36\n\tdocuments\x18\x08 \x03(\x0b\x32#.insuretech.client_info.v1.Document\"\x9d\x01\n\x15UpdateContactsRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\x05phone\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05\x65mail\x18\x03 \x01(\tH\x01\x88\x01\x01\x12\x35\n\taddresses\x18\x04 \x03(\x0b\x32\".insuretech.client_info.v1.AddressB\x08\n\x06_phoneB\x08\n\x06_email\"a\n\x15UpsertDocumentRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x35\n\x08\x64ocument\x18\x02 \x01(\x0b\x32#.insuretech.client_info.v1.Document\"^\n\x12\x41\x64\x64RelativeRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x35\n\x08relative\x18\x02 \x01(\x0b\x32#.insuretech.client_info.v1.Relative*|\n\x0c\x44ocumentType\x12\x1d\n\x19\x44OCUMENT_TYPE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPASSPORT_RF\x10\x01\x12\x12\n\x0e\x44RIVER_LICENSE\x10\x02\x12\t\n\x05SNILS\x10\x03\x12\x07\n\x03INN\x10\x04\x12\x14\n\x10\x46OREIGN_PASSPORT\x10\x05*h\n\x0cRelationType\x12\x1d\n\x19RELATION_TYPE_UNSPECIFIED\x10\x00\x12\n\n\x06SPOUSE\x10\x01\x12\t\n\x05\x43HILD\x10\x02\x12\n\n\x06PARENT\x10\x03\x12\x0b\n\x07SIBLING\x10\x04\x12\t\n\x05OTHER\x10\x05*Y\n\x0b\x41\x64\x64ressKind\x12\x1c\n\x18\x41\x44\x44RESS_KIND_UNSPECIFIED\x10\x00\x12\x10\n\x0cREGISTRATION\x10\x01\x12\r\n\tRESIDENCE\x10\x02\x12\x0b\n\x07MAILING\x10\x03\x32\xe2\x06\n\x11\x43lientInfoService\x12[\n\tGetClient\x12+.insuretech.client_info.v1.GetClientRequest\x1a!.insuretech.client_info.v1.Client\x12x\n\x0f\x42\x61tchGetClients\x12\x31.insuretech.client_info.v1.BatchGetClientsRequest\x1a\x32.insuretech.client_info.v1.BatchGetClientsResponse\x12r\n\rSearchClients\x12/.insuretech.client_info.v1.SearchClientsRequest\x1a\x30.insuretech.client_info.v1.SearchClientsResponse\x12l\n\x0bListClients\x12-.insuretech.client_info.v1.ListClientsRequest\x1a..insuretech.client_info.v1.ListClientsResponse\x12\x65\n\x0eRegisterClient\x12\x30.insuretech.client_info.v1.RegisterClientRequest\x1a!.insuretech.client_info.v1.Client\x12\x65\n\x0eUpdateContacts\x12\x30.insuretech.client_info.v1.UpdateContactsRequest\x1a!.insuretech.client_info.v1.Client\x12\x65\n\x0eUpsertDocument\x12\x30.insuretech.client_info.v1.UpsertDocumentRequest\x1a!.insuretech.client_info.v1.Client\x12_\n\x0b\x41\x64\x64Relative\x12-.insuretech.client_info.v1.AddRelativeRequest\x1a!.insuretech.client_info.v1.Clientb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fschema/protos/client_info.proto\x12\x19insuretech.client_info.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa4\x01\n\x07\x41\x64\x64ress\x12\x34\n\x04kind\x18\x01 \x01(\x0e\x32&.insuretech.client_info.v1.AddressKind\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x0c\n\x04\x63ity\x18\x03 \x01(\t\x12\x0e\n\x06street\x18\x04 \x01(\t\x12\r\n\x05house\x18\x05 \x01(\t\x12\x11\n\tapartment\x18\x06 \x01(\t\x12\x13\n\x0bpostal_code\x18\x07 \x01(\t\"\x96\x01\n\x08\x44ocument\x12\n\n\x02id\x18\x01 \x01(\t\x12\x35\n\x04type\x18\x02 \x01(\x0e\x32\'.insuretech.client_info.v1.DocumentType\x12\x0e\n\x06number\x18\x03 \x01(\t\x12\x12\n\nissue_date\x18\x04 \x01(\t\x12\x13\n\x0b\x65xpiry_date\x18\x05 \x01(\t\x12\x0e\n\x06issuer\x18\x06 \x01(\t\"\xa1\x01\n\x08Relative\x12\n\n\x02id\x18\x01 \x01(\t\x12\x39\n\x08relation\x18\x02 \x01(\x0e\x32\'.insuretech.client_info.v1.RelationType\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\nfirst_name\x18\x04 \x01(\t\x12\x13\n\x0bmiddle_name\x18\x05 \x01(\t\x12\x12\n\nbirth_date\x18\x06 \x01(\t\"u\n\x07Vehicle\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0b\n\x03vin\x18\x02 \x01(\t\x12\r\n\x05plate\x18\x03 \x01(\t\x12\x0c\n\x04make\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x0c\n\x04year\x18\x06 \x01(\x05\x12\x17\n\x0f\x65ngine_power_hp\x18\x07 \x01(\x05\"j\n\nEmployment\x12\x10\n\x08\x65mployer\x18\x01 \x01(\t\x12\x10\n\x08position\x18\x02 \x01(\t\x12\x1e\n\x16monthly_income_kopecks\x18\x03 \x01(\x03\x12\x18\n\x10\x65xperience_years\x18\x04 \x01(\x05\"X\n\x06Health\x12\x11\n\theight_cm\x18\x01 \x01(\x05\x12\x11\n\tweight_kg\x18\x02 \x01(\x05\x12\x0e\n\x06smoker\x18\x03 \x01(\x08\x12\x18\n\x10\x63hronic_diseases\x18\x04 \x01(\x08\"e\n\tMarketing\x12\x13\n\x0b\x63onsent_sms\x18\x01 \x01(\x08\x12\x15\n\rconsent_email\x18\x02 \x01(\x08\x12\x0f\n\x07segment\x18\x03 \x01(\t\x12\x1b\n\x13\x61\x63quisition_channel\x18\x04 \x01(\t\"\xe6\x04\n\x06\x43lient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tlast_name\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x13\n\x0bmiddle_name\x18\x04 \x01(\t\x12\x12\n\nbirth_date\x18\x05 \x01(\t\x12\r\n\x05phone\x18\x06 \x01(\t\x12\r\n\x05\x65mail\x18\x07 \x01(\t\x12\x35\n\taddresses\x18\x08 \x03(\x0b\x32\".insuretech.client_info.v1.Address\x12\x36\n\tdocuments\x18\t \x03(\x0b\x32#.insuretech.client_info.v1.Document\x12\x36\n\trelatives\x18\n \x03(\x0b\x32#.insuretech.client_info.v1.Relative\x12\x34\n\x08vehicles\x18\x0b \x03(\x0b\x32\".insuretech.client_info.v1.Vehicle\x12\x39\n\nemployment\x18\x0c \x01(\x0b\x32%.insuretech.client_info.v1.Employment\x12\x31\n\x06health\x18\r \x01(\x0b\x32!.insuretech.client_info.v1.Health\x12\x37\n\tmarketing\x18\x0e \x01(\x0b\x32$.insuretech.client_info.v1.Marketing\x12.\n\ncreated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x10GetClientRequest\x12\n\n\x02id\x18\x01 \x01(\t\"T\n\x16\x42\x61tchGetClientsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12-\n\tread_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"b\n\x17\x42\x61tchGetClientsResponse\x12\x32\n\x07\x63lients\x18\x01 \x03(\x0b\x32!.insuretech.client_info.v1.Client\x12\x13\n\x0bmissing_ids\x18\x02 \x03(\t\"4\n\x14SearchClientsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"K\n\x15SearchClientsResponse\x12\x32\n\x07\x63lients\x18\x01 \x03(\x0b\x32!.insuretech.client_info.v1.Client\";\n\x12ListClientsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"b\n\x13ListClientsResponse\x12\x32\n\x07\x63lients\x18\x01 \x03(\x0b\x32!.insuretech.client_info.v1.Client\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xf4\x01\n\x15RegisterClientRequest\x12\x11\n\tlast_name\x18\x01 \x01(\t\x12\x12\n\nfirst_name\x18\x02 \x01(\t\x12\x13\n\x0bmiddle_name\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\x12\x35\n\taddresses\x18\x07 \x03(\x0b\x32\".insuretech.client_info.v1.Address\x12\x36\n\tdocuments\x18\x08 \x03(\x0b\x32#.insuretech.client_info.v1.Document\"\x9d\x01\n\x15UpdateContactsRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\x05phone\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05\x65mail\x18\x03 \x01(\tH\x01\x88\x01\x01\x12\x35\n\taddresses\x18\x04 \x03(\x0b\x32\".insuretech.client_info.v1.AddressB\x08\n\x06_phoneB\x08\n\x06_email\"a\n\x15UpsertDocumentRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x35\n\x08\x64ocument\x18\x02 \x01(\x0b\x32#.insuretech.client_info.v1.Document\"^\n\x12\x41\x64\x64RelativeRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x35\n\x08relative\x18\x02 \x01(\x0b\x32#.insuretech.client_info.v1.Relative*|\n\x0c\x44ocumentType\x12\x1d\n\x19\x44OCUMENT_TYPE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPASSPORT_RF\x10\x01\x12\x12\n\x0e\x44RIVER_LICENSE\x10\x02\x12\t\n\x05SNILS\x10\x03\x12\x07\n\x03INN\x10\x04\x12\x14\n\x10\x46OREIGN_PASSPORT\x10\x05*h\n\x0cRelationType\x12\x1d\n\x19RELATION_TYPE_UNSPECIFIED\x10\x00\x12\n\n\x06SPOUSE\x10\x01\x12\t\n\x05\x43HILD\x10\x02\x12\n\n\x06PARENT\x10\x03\x12\x0b\n\x07SIBLING\x10\x04\x12\t\n\x05OTHER\x10\x05*Y\n\x0b\x41\x64\x64ressKind\x12\x1c\n\x18\x41\x44\x44RESS_KIND_UNSPECIFIED\x10\x00\x12\x10\n\x0cREGISTRATION\x10\x01\x12\r\n\tRESIDENCE\x10\x02\x12\x0b\n\x07MAILING\x10\x03\x32\xe2\x06\n\x11\x43lientInfoService\x12[\n\tGetClient\x12+.insuretech.client_info.v1.GetClientRequest\x1a!.insuretech.client_info.v1.Client\x12x\n\x0f\x42\x61tchGetClients\x12\x31.insuretech.client_info.v1.BatchGetClientsRequest\x1a\x32.insuretech.client_info.v1.BatchGetClientsResponse\x12r\n\rSearchClients\x12/.insuretech.client_info.v1.SearchClientsRequest\x1a\x30.insuretech.client_info.v1.SearchClientsResponse\x12l\n\x0bListClients\x12-.insuretech.client_info.v1.ListClientsRequest\x1a..insuretech.client_info.v1.ListClientsResponse\x12\x65\n\x0eRegisterClient\x12\x30.insuretech.client_info.v1.RegisterClientRequest\x1a!.insuretech.client_info.v1.Client\x12\x65\n\x0eUpdateContacts\x12\x30.insuretech.client_info.v1.UpdateContactsRequest\x1a!.insuretech.client_info.v1.Client\x12\x65\n\x0eUpsertDocument\x12\x30.insuretech.client_info.v1.UpsertDocumentRequest\x1a!.insuretech.client_info.v1.Client\x12_\n\x0b\x41\x64\x64Relative\x12-.insuretech.client_info.v1.AddRelativeRequest\x1a!.insuretech.client_info.v1.Clientb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'schema.protos.client_info_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DOCUMENTTYPE']._serialized_start=2681
-  _globals['_DOCUMENTTYPE']._serialized_end=2805
-  _globals['_RELATIONTYPE']._serialized_start=2807
-  _globals['_RELATIONTYPE']._serialized_end=2911
-  _globals['_ADDRESSKIND']._serialized_start=2913
-  _globals['_ADDRESSKIND']._serialized_end=3002
-  _globals['_ADDRESS']._serialized_start=96
-  _globals['_ADDRESS']._serialized_end=260
-  _globals['_DOCUMENT']._serialized_start=263
-  _globals['_DOCUMENT']._serialized_end=413
-  _globals['_RELATIVE']._serialized_start=416
-  _globals['_RELATIVE']._serialized_end=577
-  _globals['_VEHICLE']._serialized_start=579
-  _globals['_VEHICLE']._serialized_end=696
-  _globals['_EMPLOYMENT']._serialized_start=698
-  _globals['_EMPLOYMENT']._serialized_end=804
-  _globals['_HEALTH']._serialized_start=806
-  _globals['_HEALTH']._serialized_end=894
-  _globals['_MARKETING']._serialized_start=896
-  _globals['_MARKETING']._serialized_end=997
-  _globals['_CLIENT']._serialized_start=1000
-  _globals['_CLIENT']._serialized_end=1614
-  _globals['_GETCLIENTREQUEST']._serialized_start=1616
-  _globals['_GETCLIENTREQUEST']._serialized_end=1646
-  _globals['_BATCHGETCLIENTSREQUEST']._serialized_start=1648
-  _globals['_BATCHGETCLIENTSREQUEST']._serialized_end=1685
-  _globals['_BATCHGETCLIENTSRESPONSE']._serialized_start=1687
-  _globals['_BATCHGETCLIENTSRESPONSE']._serialized_end=1785
-  _globals['_SEARCHCLIENTSREQUEST']._serialized_start=1787
-  _globals['_SEARCHCLIENTSREQUEST']._serialized_end=1839
-  _globals['_SEARCHCLIENTSRESPONSE']._serialized_start=1841
-  _globals['_SEARCHCLIENTSRESPONSE']._serialized_end=1916
-  _globals['_LISTCLIENTSREQUEST']._serialized_start=1918
-  _globals['_LISTCLIENTSREQUEST']._serialized_end=1977
-  _globals['_LISTCLIENTSRESPONSE']._serialized_start=1979
-  _globals['_LISTCLIENTSRESPONSE']._serialized_end=2077
-  _globals['_REGISTERCLIENTREQUEST']._serialized_start=2080
-  _globals['_REGISTERCLIENTREQUEST']._serialized_end=2324
-  _globals['_UPDATECONTACTSREQUEST']._serialized_start=2327
-  _globals['_UPDATECONTACTSREQUEST']._serialized_end=2484
-  _globals['_UPSERTDOCUMENTREQUEST']._serialized_start=2486
-  _globals['_UPSERTDOCUMENTREQUEST']._serialized_end=2583
-  _globals['_ADDRELATIVEREQUEST']._serialized_start=2585
-  _globals['_ADDRELATIVEREQUEST']._serialized_end=2679
-  _globals['_CLIENTINFOSERVICE']._serialized_start=3005
-  _globals['_CLIENTINFOSERVICE']._serialized_end=3871
+  _globals['_DOCUMENTTYPE']._serialized_start=2762
+  _globals['_DOCUMENTTYPE']._serialized_end=2886
+  _globals['_RELATIONTYPE']._serialized_start=2888
+  _globals['_RELATIONTYPE']._serialized_end=2992
+  _globals['_ADDRESSKIND']._serialized_start=2994
+  _globals['_ADDRESSKIND']._serialized_end=3083
+  _globals['_ADDRESS']._serialized_start=130
+  _globals['_ADDRESS']._serialized_end=294
+  _globals['_DOCUMENT']._serialized_start=297
+  _globals['_DOCUMENT']._serialized_end=447
+  _globals['_RELATIVE']._serialized_start=450
+  _globals['_RELATIVE']._serialized_end=611
+  _globals['_VEHICLE']._serialized_start=613
+  _globals['_VEHICLE']._serialized_end=730
+  _globals['_EMPLOYMENT']._serialized_start=732
+  _globals['_EMPLOYMENT']._serialized_end=838
+  _globals['_HEALTH']._serialized_start=840
+  _globals['_HEALTH']._serialized_end=928
+  _globals['_MARKETING']._serialized_start=930
+  _globals['_MARKETING']._serialized_end=1031
+  _globals['_CLIENT']._serialized_start=1034
+  _globals['_CLIENT']._serialized_end=1648
+  _globals['_GETCLIENTREQUEST']._serialized_start=1650
+  _globals['_GETCLIENTREQUEST']._serialized_end=1680
+  _globals['_BATCHGETCLIENTSREQUEST']._serialized_start=1682
+  _globals['_BATCHGETCLIENTSREQUEST']._serialized_end=1766
+  _globals['_BATCHGETCLIENTSRESPONSE']._serialized_start=1768
+  _globals['_BATCHGETCLIENTSRESPONSE']._serialized_end=1866
+  _globals['_SEARCHCLIENTSREQUEST']._serialized_start=1868
+  _globals['_SEARCHCLIENTSREQUEST']._serialized_end=1920
+  _globals['_SEARCHCLIENTSRESPONSE']._serialized_start=1922
+  _globals['_SEARCHCLIENTSRESPONSE']._serialized_end=1997
+  _globals['_LISTCLIENTSREQUEST']._serialized_start=1999
+  _globals['_LISTCLIENTSREQUEST']._serialized_end=2058
+  _globals['_LISTCLIENTSRESPONSE']._serialized_start=2060
+  _globals['_LISTCLIENTSRESPONSE']._serialized_end=2158
+  _globals['_REGISTERCLIENTREQUEST']._serialized_start=2161
+  _globals['_REGISTERCLIENTREQUEST']._serialized_end=2405
+  _globals['_UPDATECONTACTSREQUEST']._serialized_start=2408
+  _globals['_UPDATECONTACTSREQUEST']._serialized_end=2565
+  _globals['_UPSERTDOCUMENTREQUEST']._serialized_start=2567
+  _globals['_UPSERTDOCUMENTREQUEST']._serialized_end=2664
+  _globals['_ADDRELATIVEREQUEST']._serialized_start=2666
+  _globals['_ADDRELATIVEREQUEST']._serialized_end=2760
+  _globals['_CLIENTINFOSERVICE']._serialized_start=3086
+  _globals['_CLIENTINFOSERVICE']._serialized_end=3952
 # @@protoc_insertion_point(module_scope)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from schema.protos import applications_pb2 as pb
 from services.applications.domain import ApplicationInput, VehicleInput
 from services.applications.models import Application
 from services.applications.operations import BatchItemResult, CreateOutcome, ListFilterRequest
-from services.common.validation import to_timestamp
+from services.applications.records import ApplicationRecord
+from services.common.errors import FieldViolation, InvalidArgument
 
 __all__ = [
     "application_input_from_proto",
     "application_to_proto",
     "batch_result_to_proto",
     "create_response",
+    "history_requested",
     "list_filter_from_proto",
     "status_name",
 ]
@@ -58,45 +63,65 @@ def list_filter_from_proto(message: pb.ApplicationFilter) -> ListFilterRequest:
     )
 
 
-def application_to_proto(application: Application) -> pb.Application:
-    """The ``Application`` message, with its status history (loaded by the repository)."""
-    message = pb.Application(
-        id=application.id,
-        number=application.number,
-        client_id=application.client_id,
-        product_id=application.product_id,
-        status=pb.ApplicationStatus.Value(application.status),
-        applied_at=to_timestamp(application.applied_at),
-        updated_at=to_timestamp(application.updated_at),
-        insured_object=pb.InsuredObject(
-            kind=application.insured_kind, description=application.insured_description
-        ),
-        sum_insured_kopecks=application.sum_insured_kopecks,
-        term_months=application.term_months,
-        comment=application.comment,
-        cancellation_reason=application.cancellation_reason,
-        idempotency_key=application.idempotency_key,
-    )
+def application_to_proto(application: Application | ApplicationRecord) -> pb.Application:
+    """The ``Application`` message, with its status history (as loaded by the repository).
+
+    Nested messages (instants too) are passed as dicts and enums by name: the protobuf
+    runtime builds them itself, about twice as fast as building each message in Python (a
+    batch read is ~2,500 applications with ~10,000 history entries). The generated stubs type
+    only messages, hence the untyped keyword dict.
+    """
+    values: dict[str, Any] = {
+        "id": application.id,
+        "number": application.number,
+        "client_id": application.client_id,
+        "product_id": application.product_id,
+        "status": application.status,
+        "applied_at": _timestamp(application.applied_at),
+        "updated_at": _timestamp(application.updated_at),
+        "insured_object": {"kind": application.insured_kind, "description": application.insured_description},
+        "sum_insured_kopecks": application.sum_insured_kopecks,
+        "term_months": application.term_months,
+        "comment": application.comment,
+        "cancellation_reason": application.cancellation_reason,
+        "idempotency_key": application.idempotency_key,
+        "status_history": [
+            {"status": entry.status, "at": _timestamp(entry.at), "reason": entry.reason}
+            for entry in application.history
+        ],
+    }
     if application.vehicle_vin is not None:
-        message.vehicle.CopyFrom(
-            pb.VehicleInfo(
-                vin=application.vehicle_vin,
-                plate=application.vehicle_plate or "",
-                make=application.vehicle_make or "",
-                model=application.vehicle_model or "",
-                year=application.vehicle_year or 0,
-                engine_power_hp=application.vehicle_engine_power_hp or 0,
-            )
+        values["vehicle"] = {
+            "vin": application.vehicle_vin,
+            "plate": application.vehicle_plate or "",
+            "make": application.vehicle_make or "",
+            "model": application.vehicle_model or "",
+            "year": application.vehicle_year or 0,
+            "engine_power_hp": application.vehicle_engine_power_hp or 0,
+        }
+    return pb.Application(**values)
+
+
+def history_requested(request: pb.BatchListApplicationsByClientRequest) -> bool:
+    """Whether the request's ``read_mask`` asks for status histories (no mask: yes).
+
+    Raises:
+        InvalidArgument: a path that is not a field of ``Application``.
+    """
+    if not request.HasField("read_mask"):
+        return True
+    known = pb.Application.DESCRIPTOR.fields_by_name
+    violations = [
+        FieldViolation(
+            f"read_mask.paths[{index}]",
+            f"Unknown path {path!r}; a read mask names fields of 'Application', e.g. 'status_history'.",
         )
-    for entry in application.history:
-        message.status_history.append(
-            pb.StatusChange(
-                status=pb.ApplicationStatus.Value(entry.status),
-                at=to_timestamp(entry.at),
-                reason=entry.reason,
-            )
-        )
-    return message
+        for index, path in enumerate(request.read_mask.paths)
+        if path not in known
+    ]
+    if violations:
+        raise InvalidArgument.for_fields(violations)
+    return "status_history" in request.read_mask.paths
 
 
 def create_response(outcome: CreateOutcome) -> pb.CreateApplicationResponse:
@@ -123,3 +148,18 @@ def batch_result_to_proto(result: BatchItemResult) -> pb.BatchCreateResult:
             ],
         ),
     )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _timestamp(value: datetime) -> dict[str, int]:
+    """The fields of a ``Timestamp`` for ``value`` (naive means UTC).
+
+    Passing them as a dict is ~5x cheaper than letting the runtime convert a datetime (its
+    ``FromDatetime`` is pure Python), and batch replies carry thousands of instants.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - _EPOCH
+    return {"seconds": delta.days * 86_400 + delta.seconds, "nanos": delta.microseconds * 1000}

@@ -38,6 +38,7 @@ from services.applications.paging import (
     encode_page_token,
     parse_page_size,
 )
+from services.applications.records import ApplicationRecord
 from services.applications.search import search_applications, sync_search_document
 from services.applications.state_machine import ApplicationStatus, check_transition, parse_status
 from services.common.db import Database
@@ -330,9 +331,12 @@ class Applications:
             return await search_applications(session, query.strip(), size)
 
     async def list_by_clients(
-        self, client_ids: Sequence[str], limit_per_client: int
-    ) -> list[tuple[str, list[Application]]]:
-        """Each requested client (first-seen order) with its newest applications; one query in all."""
+        self, client_ids: Sequence[str], limit_per_client: int, *, with_history: bool = True
+    ) -> list[tuple[str, list[ApplicationRecord]]]:
+        """Each requested client (first-seen order) with its newest applications; one query in all.
+
+        ``with_history=False`` leaves the status histories out (they are not read at all).
+        """
         _check_batch_size(len(client_ids), "client_ids")
         size = parse_page_size(limit_per_client, "limit_per_client")
         if isinstance(size, FieldViolation):
@@ -341,7 +345,9 @@ class Applications:
             raw: parsed for raw in client_ids if isinstance(parsed := parse_id(raw, "client_ids"), str)
         }
         async with self.database.reader() as session:
-            grouped = await repository.list_by_clients(session, list(dict.fromkeys(canonical.values())), size)
+            grouped = await repository.list_by_clients(
+                session, list(dict.fromkeys(canonical.values())), size, with_history=with_history
+            )
         return [(raw, grouped.get(canonical.get(raw, ""), [])) for raw in dict.fromkeys(client_ids)]
 
 

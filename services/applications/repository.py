@@ -7,12 +7,13 @@ Dialect-specific search queries are in ``services.applications.search``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import String, func, literal, select, tuple_, update
+from sqlalchemy import String, Table, func, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -26,6 +27,7 @@ from services.applications.models import (
     UTCDateTime,
 )
 from services.applications.paging import Keyset, ListFilter
+from services.applications.records import ApplicationRecord, HistoryRecord
 from services.common.validation import new_id
 
 __all__ = [
@@ -173,36 +175,59 @@ async def list_applications(
 
 
 async def list_by_clients(
-    session: AsyncSession, client_ids: Sequence[str], limit_per_client: int
-) -> dict[str, list[Application]]:
+    session: AsyncSession, client_ids: Sequence[str], limit_per_client: int, *, with_history: bool = True
+) -> dict[str, list[ApplicationRecord]]:
     """The newest ``limit_per_client`` applications of each client, in one statement.
 
     A window function ranks each client's applications (applied_at desc, id desc); the outer
-    query keeps the first ``limit_per_client`` and joins their histories.
+    query keeps the first ``limit_per_client`` and, ``with_history``, outer-joins their
+    histories. Rows are read with Core, not the ORM, and grouped here into plain records.
     """
-    grouped: dict[str, list[Application]] = defaultdict(list)
+    grouped: dict[str, list[ApplicationRecord]] = defaultdict(list)
     if not client_ids:
         return grouped
+    applications, history = _table(Application), _table(StatusHistoryEntry)
     rank = (
         func.row_number()
         .over(
-            partition_by=Application.client_id,
-            order_by=(Application.applied_at.desc(), Application.id.desc()),
+            partition_by=applications.c.client_id,
+            order_by=(applications.c.applied_at.desc(), applications.c.id.desc()),
         )
         .label("rank")
     )
-    ranked = select(Application.id, rank).where(Application.client_id.in_(client_ids)).subquery()
-    statement = (
-        select(Application)
-        .join(ranked, ranked.c.id == Application.id)
-        .where(ranked.c.rank <= limit_per_client)
-        .options(_WITH_HISTORY)
-        .order_by(Application.client_id, Application.applied_at.desc(), Application.id.desc())
-    )
-    result = await session.execute(statement)
-    for application in result.unique().scalars():
-        grouped[application.client_id].append(application)
+    ranked = select(applications.c.id, rank).where(applications.c.client_id.in_(client_ids)).subquery()
+    joined = applications.join(ranked, ranked.c.id == applications.c.id)
+    columns = [applications.c[name] for name in _RECORD_COLUMNS]
+    order = [applications.c.client_id, applications.c.applied_at.desc(), applications.c.id.desc()]
+    if with_history:
+        joined = joined.outerjoin(history, history.c.application_id == applications.c.id)
+        columns += [history.c.status, history.c.at, history.c.reason]
+        order.append(history.c.position)
+    statement = select(*columns).select_from(joined).where(ranked.c.rank <= limit_per_client).order_by(*order)
+    width = len(_RECORD_COLUMNS)
+    heads: dict[str, Any] = {}
+    histories: dict[str, list[HistoryRecord]] = defaultdict(list)
+    for row in (await session.execute(statement)).all():
+        application_id = row[0]
+        if application_id not in heads:
+            heads[application_id] = row[:width]
+        if with_history and row[width] is not None:
+            histories[application_id].append(HistoryRecord(*row[width:]))
+    for application_id, head in heads.items():
+        entries = tuple(histories.get(application_id, ()))
+        record = ApplicationRecord(*head, history=entries)  # type: ignore[misc]  # head: _RECORD_COLUMNS
+        grouped[record.client_id].append(record)
     return grouped
+
+
+_RECORD_COLUMNS: Final = tuple(
+    field.name for field in dataclasses.fields(ApplicationRecord) if field.name != "history"
+)
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 def add_outbox_event(

@@ -16,6 +16,7 @@ from services.applications.convert import (
     application_to_proto,
     batch_result_to_proto,
     create_response,
+    history_requested,
     list_filter_from_proto,
     status_name,
 )
@@ -89,7 +90,9 @@ class ApplicationsServicer(pb_grpc.ApplicationsServiceServicer):
     async def BatchListApplicationsByClient(
         self, request: pb.BatchListApplicationsByClientRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.BatchListApplicationsByClientResponse:
-        grouped = await self.applications.list_by_clients(list(request.client_ids), request.limit_per_client)
+        grouped = await self.applications.list_by_clients(
+            list(request.client_ids), request.limit_per_client, with_history=history_requested(request)
+        )
         return pb.BatchListApplicationsByClientResponse(
             results=[
                 pb.ClientApplications(

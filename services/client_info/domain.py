@@ -28,6 +28,7 @@ from services.client_info.rules import (
     check_relative,
 )
 from services.client_info.search import plan_search
+from services.client_info.sections import parse_read_mask
 from services.common.errors import AlreadyExists, FieldViolation, NotFound
 from services.common.validation import new_id, parse_id, utcnow
 
@@ -78,22 +79,27 @@ class ClientDirectory:
             raise _not_found(parsed)
         return cards[0]
 
-    async def batch_get_clients(self, ids: Sequence[str]) -> tuple[list[ClientCard], list[str]]:
+    async def batch_get_clients(
+        self, ids: Sequence[str], read_mask: Sequence[str] | None = None
+    ) -> tuple[list[ClientCard], list[str]]:
         """The clients among ``ids`` in request order (duplicates once), and the ids not found.
 
         Ids that are not UUIDs are reported missing, as written; the look-up is one batch.
+        ``read_mask`` names the card sections to return (``services.client_info.sections``);
+        ``None`` means the whole card.
 
         Raises:
-            InvalidArgument: more than ``MAX_BATCH_IDS`` ids.
+            InvalidArgument: more than ``MAX_BATCH_IDS`` ids, or an unknown read-mask path.
         """
+        violations = Violations()
         if len(ids) > MAX_BATCH_IDS:
-            violations = Violations()
             violations.add("ids", f"At most {MAX_BATCH_IDS} ids per call; got {len(ids)}. Split the batch.")
-            violations.raise_if_any()
+        sections = parse_read_mask(read_mask, violations)
+        violations.raise_if_any()
         canonical = {raw: _canonical_id(raw) for raw in ids}
         wanted = list(dict.fromkeys(value for value in canonical.values() if value is not None))
         async with self.database.reader() as session:
-            found = {card.id: card for card in await repository.load_cards(session, wanted)}
+            found = {card.id: card for card in await repository.load_cards(session, wanted, sections)}
         clients = [found[value] for value in wanted if value in found]
         missing = list(dict.fromkeys(raw for raw, value in canonical.items() if value not in found))
         return clients, missing

@@ -31,7 +31,8 @@ class ClientInfoServicer(pb_grpc.ClientInfoServiceServicer):
     async def BatchGetClients(
         self, request: pb.BatchGetClientsRequest, context: _Context
     ) -> pb.BatchGetClientsResponse:
-        clients, missing = await self.directory.batch_get_clients(list(request.ids))
+        read_mask = list(request.read_mask.paths) if request.HasField("read_mask") else None
+        clients, missing = await self.directory.batch_get_clients(list(request.ids), read_mask)
         return pb.BatchGetClientsResponse(
             clients=[messages.card_to_proto(card) for card in clients], missing_ids=missing
         )

@@ -21,6 +21,7 @@ from resolvers.applications import ApplicationsLoaders
 from resolvers.arguments import require_limit
 from resolvers.context import RequestContext
 from resolvers.convert import optional_str, optional_timestamp
+from resolvers.selection import field_names
 from schema.protos import applications_pb2 as pb
 from subgraphs.common.types import Money
 
@@ -52,11 +53,17 @@ class ApplicationStatus(enum.Enum):
     @classmethod
     def from_proto(cls, value: int) -> ApplicationStatus:
         """The GraphQL status of a proto status."""
-        return cls[pb.ApplicationStatus.Name(value)]  # type: ignore[arg-type]
+        return _STATUSES[value]
 
     def to_proto(self) -> pb.ApplicationStatus.ValueType:
         """The proto status."""
         return pb.ApplicationStatus.Value(self.name)
+
+
+_STATUSES: dict[int, ApplicationStatus] = {
+    pb.ApplicationStatus.Value(status.name): status for status in ApplicationStatus
+}
+"""Statuses by proto number: a dict look-up, not a descriptor search, per application of a list."""
 
 
 @strawberry.enum(description="What is insured.")
@@ -118,6 +125,25 @@ class Product:
     id: strawberry.ID
 
 
+def _selects_history(info: Info[RequestContext[ApplicationsLoaders], None]) -> bool:
+    """Whether ``statusHistory`` is selected under the current field (memoized per request).
+
+    Every client of a list runs this resolver with the same selection; the response path
+    without list indices identifies it (fields merged under one response key share one
+    selection set).
+    """
+    key = ("selects_history", *(part for part in info.path.as_list() if isinstance(part, str)))
+    memo = info.context.memo
+    if key not in memo:
+        memo[key] = any(
+            name == "statusHistory"
+            for field in info.selected_fields
+            for name in field_names(field.selections)
+        )
+    selected: bool = memo[key]
+    return selected
+
+
 @strawberry.federation.type(keys=["id"], description="A client card (the insured person or policyholder).")
 class Client:
     id: strawberry.ID
@@ -127,7 +153,8 @@ class Client:
         self, info: Info[RequestContext[ApplicationsLoaders], None], first: int = 20
     ) -> list[Application]:
         require_limit(first, "first", maximum=MAX_APPLICATIONS_PER_CLIENT)
-        messages = await info.context.loaders.applications_by_client(first).load(str(self.id))
+        loader = info.context.loaders.applications_by_client(first)
+        messages = await loader.load(str(self.id), with_history=_selects_history(info))
         return [Application.from_proto(message) for message in messages or []]
 
     @classmethod

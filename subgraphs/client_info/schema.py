@@ -3,7 +3,8 @@
 """The client_info subgraph: the client card, its queries and its mutations.
 
 Reads go through the per-request ``clients`` loader (one ``BatchGetClients`` per tick), so
-``client``, ``clients`` and ``_entities`` share batches and cache within a request.
+``client``, ``clients`` and ``_entities`` share batches and cache within a request; each asks
+only for the card sections its selection needs (``subgraphs.client_info.selection``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from subgraphs.client_info.inputs import (
     RelativeInput,
     UpdateClientContactsInput,
 )
+from subgraphs.client_info.selection import card_sections
 from subgraphs.client_info.types import Client
 from subgraphs.common.schema import SubgraphSchema
 from subgraphs.common.types import PageInfo
@@ -45,7 +47,7 @@ class Query:
     @strawberry.field(description="One client; a NOT_FOUND error when the id is unknown.")
     async def client(self, info: ClientInfo, id: strawberry.ID) -> Client | None:
         client_id = parse_id(id, "id")
-        message = await info.context.loaders.clients.load(client_id)
+        message = await info.context.loaders.clients.load(client_id, card_sections(info))
         if message is None:
             raise NotFoundError(f"No client has id {client_id!r}; check the id.")
         return Client.from_proto(message)
@@ -54,7 +56,7 @@ class Query:
     async def clients(self, info: ClientInfo, ids: list[strawberry.ID]) -> list[Client | None]:
         if len(ids) > MAX_IDS:
             raise InvalidArgumentError.for_field("ids", f"At most {MAX_IDS} ids per query; got {len(ids)}.")
-        messages = await info.context.loaders.clients.load_many(parse_ids(ids, "ids"))
+        messages = await info.context.loaders.clients.load_many(parse_ids(ids, "ids"), card_sections(info))
         return [None if message is None else Client.from_proto(message) for message in messages]
 
     @strawberry.field(description="Clients matching part of a name, a phone or a document number.")
