@@ -3,7 +3,8 @@
 ``parse → check_depth → validate → select_operation → check_method → coerce_variables →
 plan (cached) → execute → shape``. Everything that depends only on the document text (parse,
 depth, validation, the split of introspection fields, shaping plans) is prepared once and kept
-in an LRU keyed by the text; plans are cached per supergraph + document hash + operation name.
+in an LRU keyed by the text; plans are cached per supergraph + document hash + operation name, in
+the process and, with Redis configured, in a cache shared by every replica.
 Request-level failures raise ``ClientError`` subclasses; field-level failures end up in the
 response's ``errors`` next to partial ``data``.
 
@@ -17,6 +18,7 @@ import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 import orjson
@@ -37,7 +39,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
-from gateway.caching import LRUCache, PlanCache, PlanCacheKey, document_hash
+from gateway.caching import LRUCache, PlanCache, PlanCacheKey, SharedPlanStore, document_hash
 from gateway.config import Settings
 from gateway.errors import (
     BadRequest,
@@ -149,6 +151,8 @@ class Gateway:
         settings: Limits and switches (depth, dedupe, cache sizes).
         supergraph_id: Identifies the snapshot in plan-cache keys (e.g. a hash of its SDL).
         metrics: Where request, fetch and cache metrics go.
+        plan_store: The plan cache shared by replicas (Redis), asked after a local miss; the
+            caller opens and closes it. Without it plans stay in this process.
     """
 
     def __init__(
@@ -160,6 +164,7 @@ class Gateway:
         *,
         supergraph_id: str,
         metrics: Metrics | None = None,
+        plan_store: SharedPlanStore | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.api_schema
@@ -170,7 +175,11 @@ class Gateway:
         self.metrics = metrics or Metrics()
         self._documents: LRUCache[str, PreparedDocument] = LRUCache(settings.document_cache_size)
         self.plans = PlanCache(
-            settings.plan_cache_size, on_hit=self.metrics.plan_cache_hit, on_miss=self.metrics.plan_cache_miss
+            settings.plan_cache_size,
+            shared=plan_store,
+            on_hit=self.metrics.plan_cache_hit,
+            on_miss=self.metrics.plan_cache_miss,
+            on_shared_lookup=self.metrics.plan_cache_shared_lookup,
         )
         self._matches = type_matcher(_possible_types(self.schema))
         self._inflight: dict[tuple[Any, ...], asyncio.Future[GraphQLResponse]] = {}
@@ -250,7 +259,7 @@ class Gateway:
     async def _execute(self, work: _Execution) -> GraphQLResponse:
         prepared, op_key, variables = work.prepared, work.operation_name, work.variables
         parts = self._parts(prepared, op_key)
-        plan = self.plan(prepared, parts, op_key)
+        plan = await self.plan_step(prepared, parts, op_key)
         headers = work.forward_headers
         if work.request_id is not None:
             headers = (*headers, ("x-request-id", work.request_id))
@@ -269,22 +278,45 @@ class Gateway:
             prepared.parts[op_key] = parts
         return parts
 
-    def plan(self, prepared: PreparedDocument, parts: OperationParts, op_key: str | None) -> QueryPlan | None:
-        """The (cached) plan of the operation's non-introspection part; ``None`` if nothing to fetch."""
+    async def plan_step(
+        self, prepared: PreparedDocument, parts: OperationParts, op_key: str | None
+    ) -> QueryPlan | None:
+        """The plan stage of a request: the local LRU, then the shared cache (Redis), then the planner.
+
+        A local hit costs no I/O. ``None`` when the operation has nothing to fetch.
+
+        Raises:
+            QueryPlanningFailed: The planner failed.
+        """
         if parts.data is None:
             return None
-        document = parts.data
         key = PlanCacheKey(self.supergraph_id, prepared.hash, op_key)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = await self.plans.fetch_or_plan(key, partial(self._build_plan, parts.data, op_key))
+        return plan
 
-        def build() -> QueryPlan:
-            try:
-                return self.planner.plan(document, op_key)
-            except GatewayError:
-                raise
-            except Exception as exc:
-                raise QueryPlanningFailed(f"Planning operation {op_key!r} failed: {exc}") from exc
+    def plan(self, prepared: PreparedDocument, parts: OperationParts, op_key: str | None) -> QueryPlan | None:
+        """The plan of the operation's non-introspection part from the local cache, or planned now.
 
-        return self.plans.get_or_plan(key, build)
+        Synchronous and local only: for planning at load (persisted operations). ``None`` if
+        nothing needs fetching.
+
+        Raises:
+            QueryPlanningFailed: The planner failed.
+        """
+        if parts.data is None:
+            return None
+        key = PlanCacheKey(self.supergraph_id, prepared.hash, op_key)
+        return self.plans.get_or_plan(key, partial(self._build_plan, parts.data, op_key))
+
+    def _build_plan(self, document: DocumentNode, op_key: str | None) -> QueryPlan:
+        try:
+            return self.planner.plan(document, op_key)
+        except GatewayError:
+            raise
+        except Exception as exc:
+            raise QueryPlanningFailed(f"Planning operation {op_key!r} failed: {exc}") from exc
 
     async def execute(
         self, plan: QueryPlan | None, variables: JSONObject, headers: tuple[tuple[str, str], ...] = ()

@@ -68,16 +68,26 @@ class Metrics:
         )
         self.plan_cache = Counter(
             "gateway_plan_cache_lookups",
-            "Query-plan cache lookups by result (hit, miss).",
-            ["result"],
+            "Query-plan cache lookups by level (local LRU, shared redis) and result (hit, miss).",
+            ["level", "result"],
+            registry=self.registry,
+        )
+        self.plan_cache_redis_errors = Counter(
+            "gateway_plan_cache_redis_errors",
+            "Failed reads/writes of the shared plan cache in Redis, and unreadable plans found there.",
+            ["operation"],
             registry=self.registry,
         )
 
         # ``labels()`` costs a lock and a tuple build per call; the hot path reuses children.
         self._request_children: dict[tuple[str | None, str], tuple[Any, Any]] = {}
         self._fetch_children: dict[str, Any] = {}
-        self._plan_hit = self.plan_cache.labels("hit")
-        self._plan_miss = self.plan_cache.labels("miss")
+        self._plan_hit = self.plan_cache.labels("local", "hit")
+        self._plan_miss = self.plan_cache.labels("local", "miss")
+        self._plan_shared = {
+            True: self.plan_cache.labels("redis", "hit"),
+            False: self.plan_cache.labels("redis", "miss"),
+        }
 
     def observe_request(self, operation_name: str | None, outcome: str, seconds: float) -> None:
         """Record one finished GraphQL request."""
@@ -101,12 +111,20 @@ class Metrics:
             self.subgraph_errors.labels(subgraph, error_code).inc()
 
     def plan_cache_hit(self) -> None:
-        """Count a plan-cache hit."""
+        """Count a hit of the in-process plan cache."""
         self._plan_hit.inc()
 
     def plan_cache_miss(self) -> None:
-        """Count a plan-cache miss."""
+        """Count a miss of the in-process plan cache."""
         self._plan_miss.inc()
+
+    def plan_cache_shared_lookup(self, hit: bool) -> None:
+        """Count a lookup of the shared plan cache in Redis (made after a local miss)."""
+        self._plan_shared[hit].inc()
+
+    def plan_cache_redis_error(self, operation: str) -> None:
+        """Count a failed ``get``/``set`` of the shared plan cache, or an unreadable plan (``decode``)."""
+        self.plan_cache_redis_errors.labels(operation).inc()
 
     def render(self) -> bytes:
         """This registry and the process-wide default one, in Prometheus' text format.

@@ -3,14 +3,17 @@
 The nodes form a closed union (``PlanNode``) of frozen, slotted dataclasses. ``to_json()``
 renders a plan in the shape Apollo's gateways use (``kind``, ``serviceName``,
 ``variableUsages``, ``requires``, ``path`` with ``@`` for list items), so plans can be cached,
-logged and compared with other gateways.
+logged and compared with other gateways. ``QueryPlan.from_json()`` is its exact inverse, so a
+plan cached as JSON (in Redis, shared by replicas) comes back equal to the plan that was stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar, cast, get_args
 
+from gateway.errors import ErrorCode, InternalError
 from gateway.types import JSONObject, SubgraphName
 
 __all__ = [
@@ -20,6 +23,7 @@ __all__ = [
     "FetchNode",
     "FetchRewrite",
     "FlattenNode",
+    "InvalidPlanJSONError",
     "KeyRenamer",
     "OperationKind",
     "ParallelNode",
@@ -30,6 +34,7 @@ __all__ = [
     "RequiresSelection",
     "SequenceNode",
     "ValueSetter",
+    "node_from_json",
     "node_to_json",
 ]
 
@@ -185,6 +190,33 @@ class QueryPlan:
             out["node"] = node_to_json(self.node)
         return out
 
+    @classmethod
+    def from_json(cls, obj: object) -> QueryPlan:
+        """Rebuild a plan from ``to_json()``'s output: ``QueryPlan.from_json(p.to_json()) == p``.
+
+        Pure and strict: anything ``to_json()`` cannot produce (an unknown ``kind`` or key, a value
+        of the wrong type) is rejected, so a corrupt cache entry is never half-executed.
+
+        Args:
+            obj: A decoded JSON value (``orjson.loads`` of a cached plan).
+
+        Returns:
+            The plan.
+
+        Raises:
+            InvalidPlanJSONError: ``obj`` is not a serialized query plan; the message names where.
+        """
+        try:
+            data = _object(obj, "plan", _PLAN_KEYS)
+            if data.get("kind") != "QueryPlan":
+                raise _invalid("plan", f"'kind' must be 'QueryPlan', got {data.get('kind')!r}")
+            node = data.get("node")
+            return cls(node=None if node is None else _node(node, "plan.node"))
+        except RecursionError as exc:
+            raise InvalidPlanJSONError(
+                "The query-plan JSON nests nodes too deeply to be a plan; discard it and plan again."
+            ) from exc
+
 
 def _selection_to_json(selection: RequiresSelection) -> JSONObject:
     if isinstance(selection, RequiresField):
@@ -234,6 +266,8 @@ def node_to_json(node: PlanNode) -> JSONObject:
             }
             if node.operation_name is not None:
                 out["operationName"] = node.operation_name
+            if node.id is not None:
+                out["id"] = node.id
             if node.requires is not None:
                 out["requires"] = [_selection_to_json(s) for s in node.requires]
             if node.input_rewrites:
@@ -252,6 +286,8 @@ def node_to_json(node: PlanNode) -> JSONObject:
             }
             if node.operation_name is not None:
                 out["operationName"] = node.operation_name
+            if node.id is not None:
+                out["id"] = node.id
             return out
         case SequenceNode():
             return {"kind": "Sequence", "nodes": [node_to_json(n) for n in node.nodes]}
@@ -266,3 +302,215 @@ def node_to_json(node: PlanNode) -> JSONObject:
             if node.else_clause is not None:
                 out["elseClause"] = node_to_json(node.else_clause)
             return out
+
+
+class InvalidPlanJSONError(InternalError, ValueError):
+    """A serialized query plan does not have the shape ``QueryPlan.to_json()`` produces.
+
+    A gateway fault, never the client's: it means a cached plan is corrupt or was written by an
+    incompatible gateway. Callers that read plans from a cache treat it as a miss and plan again.
+    It is also a ``ValueError``, for code that does not know the gateway's hierarchy.
+    """
+
+    code = ErrorCode.QUERY_PLANNING_FAILED
+
+
+def node_from_json(obj: object) -> PlanNode:
+    """Rebuild one node (recursively) from ``node_to_json()``'s output.
+
+    Raises:
+        InvalidPlanJSONError: ``obj`` is not a serialized plan node; the message names where.
+    """
+    return _node(obj, "node")
+
+
+_T = TypeVar("_T")
+
+_FETCH_COMMON = {"kind", "serviceName", "variableUsages", "operation", "operationKind", "operationName", "id"}
+_FETCH_KEYS = frozenset(_FETCH_COMMON | {"requires", "inputRewrites", "outputRewrites"})
+_BATCH_KEYS = frozenset(_FETCH_COMMON | {"entityBatches"})
+_CALL_KEYS = frozenset({"alias", "variable", "paths", "requires", "inputRewrites", "outputRewrites"})
+_PLAN_KEYS = frozenset({"kind", "node"})
+_NODES_KEYS = frozenset({"kind", "nodes"})
+_FLATTEN_KEYS = frozenset({"kind", "path", "node"})
+_CONDITION_KEYS = frozenset({"kind", "condition", "ifClause", "elseClause"})
+_FIELD_KEYS = frozenset({"kind", "name", "alias", "selections"})
+_FRAGMENT_KEYS = frozenset({"kind", "typeCondition", "selections"})
+_SETTER_KEYS = frozenset({"kind", "path", "setValueTo"})
+_RENAMER_KEYS = frozenset({"kind", "path", "renameKeyTo"})
+_NODE_KINDS = ("Fetch", "BatchFetch", "Sequence", "Parallel", "Flatten", "Condition")
+
+
+def _invalid(where: str, problem: str) -> InvalidPlanJSONError:
+    return InvalidPlanJSONError(f"Invalid query-plan JSON at {where}: {problem}. Discard it and plan again.")
+
+
+def _object(obj: object, where: str, allowed: frozenset[str]) -> Mapping[str, Any]:
+    """``obj`` as a JSON object whose keys are all in ``allowed``."""
+    if not isinstance(obj, dict):
+        raise _invalid(where, f"expected an object, got {type(obj).__name__}")
+    unknown = obj.keys() - allowed
+    if unknown:
+        raise _invalid(where, f"unknown keys {sorted(map(str, unknown))}; allowed are {sorted(allowed)}")
+    return cast("Mapping[str, Any]", obj)
+
+
+def _str(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise _invalid(where, f"{key!r} must be a string, got {_describe(value)}")
+    return value
+
+
+def _optional_str(data: Mapping[str, Any], key: str, where: str) -> str | None:
+    return _str(data, key, where) if key in data else None
+
+
+def _optional_id(data: Mapping[str, Any], where: str) -> int | None:
+    value = data.get("id")
+    if value is None and "id" not in data:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _invalid(where, f"'id' must be an integer, got {_describe(value)}")
+    return value
+
+
+def _list(data: Mapping[str, Any], key: str, where: str, item: Callable[[object, str], _T]) -> tuple[_T, ...]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise _invalid(where, f"{key!r} must be a list, got {_describe(value)}")
+    return tuple(item(entry, f"{where}.{key}[{index}]") for index, entry in enumerate(value))
+
+
+def _optional_list(
+    data: Mapping[str, Any], key: str, where: str, item: Callable[[object, str], _T]
+) -> tuple[_T, ...]:
+    return _list(data, key, where, item) if key in data else ()
+
+
+def _string_item(obj: object, where: str) -> str:
+    if not isinstance(obj, str):
+        raise _invalid(where, f"expected a string, got {_describe(obj)}")
+    return obj
+
+
+def _path_item(obj: object, where: str) -> tuple[str, ...]:
+    if not isinstance(obj, list):
+        raise _invalid(where, f"expected a list of response keys, got {_describe(obj)}")
+    return tuple(_string_item(key, f"{where}[{index}]") for index, key in enumerate(obj))
+
+
+def _describe(value: object) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+def _node(obj: object, where: str) -> PlanNode:
+    if not isinstance(obj, dict):
+        raise _invalid(where, f"expected a plan node object, got {_describe(obj)}")
+    kind = obj.get("kind")
+    match kind:
+        case "Fetch":
+            return _fetch(obj, where)
+        case "BatchFetch":
+            return _batch_fetch(obj, where)
+        case "Sequence":
+            return SequenceNode(_list(_object(obj, where, _NODES_KEYS), "nodes", where, _node))
+        case "Parallel":
+            return ParallelNode(_list(_object(obj, where, _NODES_KEYS), "nodes", where, _node))
+        case "Flatten":
+            data = _object(obj, where, _FLATTEN_KEYS)
+            return FlattenNode(
+                _path_item(data.get("path"), f"{where}.path"), _node(data.get("node"), f"{where}.node")
+            )
+        case "Condition":
+            data = _object(obj, where, _CONDITION_KEYS)
+            if_clause, else_clause = data.get("ifClause"), data.get("elseClause")
+            return ConditionNode(
+                _str(data, "condition", where),
+                None if if_clause is None else _node(if_clause, f"{where}.ifClause"),
+                None if else_clause is None else _node(else_clause, f"{where}.elseClause"),
+            )
+        case _:
+            raise _invalid(where, f"'kind' must be one of {list(_NODE_KINDS)}, got {kind!r}")
+
+
+def _fetch(obj: object, where: str) -> FetchNode:
+    data = _object(obj, where, _FETCH_KEYS)
+    kind = data.get("operationKind")
+    if kind not in get_args(OperationKind):
+        raise _invalid(where, f"'operationKind' must be one of {list(get_args(OperationKind))}, got {kind!r}")
+    return FetchNode(
+        service_name=SubgraphName(_str(data, "serviceName", where)),
+        operation=_str(data, "operation", where),
+        operation_kind=cast("OperationKind", kind),
+        operation_name=_optional_str(data, "operationName", where),
+        variable_usages=_list(data, "variableUsages", where, _string_item),
+        requires=_list(data, "requires", where, _selection) if "requires" in data else None,
+        input_rewrites=_optional_list(data, "inputRewrites", where, _rewrite),
+        output_rewrites=_optional_list(data, "outputRewrites", where, _rewrite),
+        id=_optional_id(data, where),
+    )
+
+
+def _batch_fetch(obj: object, where: str) -> BatchFetchNode:
+    data = _object(obj, where, _BATCH_KEYS)
+    if data.get("operationKind") != "query":
+        raise _invalid(
+            where, f"'operationKind' of a BatchFetch must be 'query', got {data.get('operationKind')!r}"
+        )
+    return BatchFetchNode(
+        service_name=SubgraphName(_str(data, "serviceName", where)),
+        operation=_str(data, "operation", where),
+        calls=_list(data, "entityBatches", where, _entity_call),
+        operation_name=_optional_str(data, "operationName", where),
+        variable_usages=_list(data, "variableUsages", where, _string_item),
+        id=_optional_id(data, where),
+    )
+
+
+def _entity_call(obj: object, where: str) -> EntityCall:
+    data = _object(obj, where, _CALL_KEYS)
+    return EntityCall(
+        alias=_str(data, "alias", where),
+        variable=_str(data, "variable", where),
+        paths=_list(data, "paths", where, _path_item),
+        requires=_list(data, "requires", where, _selection),
+        input_rewrites=_optional_list(data, "inputRewrites", where, _rewrite),
+        output_rewrites=_optional_list(data, "outputRewrites", where, _rewrite),
+    )
+
+
+def _selection(obj: object, where: str) -> RequiresSelection:
+    if not isinstance(obj, dict):
+        raise _invalid(where, f"expected a selection object, got {_describe(obj)}")
+    kind = obj.get("kind")
+    if kind == "Field":
+        data = _object(obj, where, _FIELD_KEYS)
+        return RequiresField(
+            name=_str(data, "name", where),
+            selections=_optional_list(data, "selections", where, _selection),
+            alias=_optional_str(data, "alias", where),
+        )
+    if kind == "InlineFragment":
+        data = _object(obj, where, _FRAGMENT_KEYS)
+        if "typeCondition" not in data:
+            raise _invalid(where, "'typeCondition' is missing (null for a fragment without one)")
+        condition = data["typeCondition"]
+        return RequiresInlineFragment(
+            type_condition=None if condition is None else _str(data, "typeCondition", where),
+            selections=_list(data, "selections", where, _selection),
+        )
+    raise _invalid(where, f"'kind' of a selection must be 'Field' or 'InlineFragment', got {kind!r}")
+
+
+def _rewrite(obj: object, where: str) -> FetchRewrite:
+    if not isinstance(obj, dict):
+        raise _invalid(where, f"expected a rewrite object, got {_describe(obj)}")
+    kind = obj.get("kind")
+    if kind == "ValueSetter":
+        data = _object(obj, where, _SETTER_KEYS)
+        return ValueSetter(_path_item(data.get("path"), f"{where}.path"), _str(data, "setValueTo", where))
+    if kind == "KeyRenamer":
+        data = _object(obj, where, _RENAMER_KEYS)
+        return KeyRenamer(_path_item(data.get("path"), f"{where}.path"), _str(data, "renameKeyTo", where))
+    raise _invalid(where, f"'kind' of a rewrite must be 'ValueSetter' or 'KeyRenamer', got {kind!r}")

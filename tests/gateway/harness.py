@@ -2,20 +2,23 @@
 
 ``supergraph_sdl(body, *graphs)`` wraps hand-written type definitions (with ``join__``
 directives, join v0.3) in the schema header, directive definitions and ``join__Graph`` enum;
-``plan_text(sdl, query)`` plans a query against it and pretty-prints the plan.
+``plan_text(sdl, query)`` plans a query against it and pretty-prints the plan, after checking
+that the plan survives the JSON round trip of the shared plan cache (``assert_plan_round_trips``).
 """
 
 from __future__ import annotations
 
 import textwrap
 
+import orjson
 from graphql import parse, validate
 
 from gateway.planner import QueryPlanner
 from gateway.planner.display import format_plan
+from gateway.planner.plan import QueryPlan
 from gateway.supergraph import load_supergraph
 
-__all__ = ["plan_text", "supergraph_sdl"]
+__all__ = ["assert_plan_round_trips", "plan_text", "supergraph_sdl"]
 
 _HEADER = """\
 schema
@@ -72,4 +75,15 @@ def plan_text(sdl: str, query: str, operation_name: str | None = None) -> str:
     document = parse(query)
     errors = validate(supergraph.api_schema, document)
     assert not errors, errors
-    return format_plan(QueryPlanner(supergraph).plan(document, operation_name))
+    plan = QueryPlanner(supergraph).plan(document, operation_name)
+    assert_plan_round_trips(plan)
+    return format_plan(plan)
+
+
+def assert_plan_round_trips(plan: QueryPlan) -> None:
+    """``plan`` → ``to_json`` → orjson bytes → ``from_json`` gives ``plan`` back, and the same JSON."""
+    rendered = plan.to_json()
+    decoded = QueryPlan.from_json(orjson.loads(orjson.dumps(rendered)))
+    assert decoded == plan
+    assert decoded.to_json() == rendered
+    assert format_plan(decoded) == format_plan(plan)

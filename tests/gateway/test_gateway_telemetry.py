@@ -20,7 +20,7 @@ def test_metrics_render_in_prometheus_format() -> None:
     assert 'gateway_requests_total{operation="anonymous",outcome="error"} 1.0' in text
     assert 'gateway_subgraph_fetch_duration_seconds_count{subgraph="accounts"} 2.0' in text
     assert 'gateway_subgraph_errors_total{code="SUBGRAPH_UNAVAILABLE",subgraph="accounts"} 1.0' in text
-    assert 'gateway_plan_cache_lookups_total{result="hit"} 1.0' in text
+    assert 'gateway_plan_cache_lookups_total{level="local",result="hit"} 1.0' in text
 
 
 def test_two_metrics_objects_do_not_collide() -> None:

@@ -268,8 +268,8 @@ async def test_metrics_endpoint(client: httpx.AsyncClient) -> None:
     text = response.text
     assert 'gateway_requests_total{operation="Me",outcome="success"} 2.0' in text
     assert 'gateway_requests_total{operation="anonymous",outcome="error"} 1.0' in text
-    assert 'gateway_plan_cache_lookups_total{result="miss"} 1.0' in text
-    assert 'gateway_plan_cache_lookups_total{result="hit"} 1.0' in text
+    assert 'gateway_plan_cache_lookups_total{level="local",result="miss"} 1.0' in text
+    assert 'gateway_plan_cache_lookups_total{level="local",result="hit"} 1.0' in text
     assert 'gateway_subgraph_fetch_duration_seconds_count{subgraph="accounts"} 2.0' in text
     assert "gateway_request_duration_seconds_bucket" in text
 

@@ -50,6 +50,7 @@ def test_plan_json_has_apollo_shape(plan_shop: PlanFactory) -> None:
                     "variableUsages": [],
                     "operation": "{topProducts{__typename upc weight}}",
                     "operationKind": "query",
+                    "id": 0,
                 },
                 {
                     "kind": "Flatten",
@@ -61,6 +62,7 @@ def test_plan_json_has_apollo_shape(plan_shop: PlanFactory) -> None:
                         "operation": "query($representations:[_Any!]!){_entities(representations:$representations)"
                         "{...on Product{shipping}}}",
                         "operationKind": "query",
+                        "id": 1,
                         "requires": [
                             {
                                 "kind": "InlineFragment",
