@@ -1,9 +1,9 @@
 """The Starlette application: routes, and a lifespan that loads the supergraph and opens transport.
 
 ``create_app(settings)`` is what uvicorn serves. Its lifespan reads ``settings.supergraph_path``,
-builds the supergraph, the planner and the pooled subgraph transport, and closes the transport
-on shutdown. Until the supergraph is loaded ``/health`` answers 503 and ``/graphql`` answers
-``SERVICE_NOT_READY``. Tests inject the transport, the supergraph loader and the planner.
+builds the supergraph, the planner, the pooled subgraph transport and (with ``redis_url``) the
+shared plan cache in Redis, and closes them on shutdown. Until the supergraph is loaded
+``/health`` answers 503 and ``/graphql`` answers ``SERVICE_NOT_READY``. Tests inject the transport, the supergraph loader and the planner.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from typing import Any
 
 from ariadne.explorer import ExplorerGraphiQL
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
+from gateway.caching import RedisPlanStore
 from gateway.config import Settings
 from gateway.execution import Http11Transport, HttpxTransport, SubgraphTransport
 from gateway.http.endpoints import graphql_get, graphql_post, health, liveness, metrics
+from gateway.http.websocket import graphql_ws
 from gateway.pipeline import Gateway, Planner, SupergraphLike, supergraph_id_of
 from gateway.telemetry import Metrics
 
@@ -90,6 +92,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned: HttpxTransport | Http11Transport | None = None
+        plan_store: RedisPlanStore | None = None
         if settings.supergraph_path is not None:
             sdl = await asyncio.to_thread(Path(settings.supergraph_path).read_text, encoding="utf-8")
             supergraph: SupergraphLike = (load_supergraph or _default_loader)(sdl)
@@ -97,6 +100,12 @@ def create_app(
             active = transport
             if active is None:
                 owned = active = open_transport(subgraph_urls(supergraph, settings), settings)
+            if settings.redis_url:
+                plan_store = RedisPlanStore.from_url(
+                    settings.redis_url,
+                    prefix=f"{settings.redis_prefix}:plan:",
+                    on_error=app_metrics.plan_cache_redis_error,
+                )
             app.state.gateway = Gateway(
                 supergraph,
                 planner,
@@ -104,6 +113,7 @@ def create_app(
                 settings,
                 supergraph_id=supergraph_id_of(sdl),
                 metrics=app_metrics,
+                plan_store=plan_store,
             )
             logger.info("supergraph loaded from %s", settings.supergraph_path)
             # The schema, planner graph and caches live as long as the process: move them out of
@@ -116,11 +126,14 @@ def create_app(
             app.state.gateway = None
             if owned is not None:
                 await owned.aclose()
+            if plan_store is not None:
+                await plan_store.aclose()
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_post, methods=["POST"]),
             Route("/graphql", graphql_get, methods=["GET"]),
+            WebSocketRoute("/graphql", graphql_ws),
             Route("/health", health, methods=["GET"]),
             Route("/readyz", health, methods=["GET"]),
             Route("/healthz", liveness, methods=["GET"]),

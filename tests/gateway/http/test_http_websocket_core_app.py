@@ -1,0 +1,122 @@
+"""End to end: OSAGO offers stream through the gateway from the real core_app subgraph and backend.
+
+The core_app backend runs in a thread over SQLite with fast simulated insurers
+(``tests.subgraphs.subgraph_harness.BackendThread``); the real core_app subgraph app and a tiny
+Strawberry subgraph contributing ``Insurer.stars`` are served by uvicorn; the gateway composes
+them and serves the web app's subscription over graphql-transport-ws.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import strawberry
+from prometheus_client import CollectorRegistry
+from starlette.exceptions import StarletteDeprecationWarning
+from strawberry.asgi import GraphQL
+
+from gateway.composition import SubgraphSource, Success, compose
+from gateway.config import Settings
+from gateway.http import create_app
+from services.common.catalog import INSURERS, client_seed_id
+from tests.gateway.subscription_world import serving
+from tests.subgraphs.subgraph_harness import BackendThread, create_subgraph
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for the `httpx2` package for TestClient; plain httpx still works.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient
+
+QUOTE = "mutation($input: OsagoQuoteInput!) { requestOsagoQuotes(input: $input) { id } }"
+OFFERS = """
+subscription Offers($id: ID!) {
+  osagoOffers(sessionId: $id) { id status premium { kopecks } insurer { name stars } }
+}
+"""
+
+
+@strawberry.federation.type(keys=["id"], name="Insurer")
+class StarredInsurer:
+    id: strawberry.ID
+    stars: int
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> StarredInsurer:
+        return StarredInsurer(id=id, stars=len(str(id)) % 5 + 1)
+
+
+@strawberry.type(name="Query")
+class StarsQuery:
+    @strawberry.field
+    def max_stars(self) -> int:
+        return 5
+
+
+stars_schema = strawberry.federation.Schema(query=StarsQuery, types=[StarredInsurer])
+
+
+def _sdl(url: str) -> str:
+    response = httpx.post(url, json={"query": "{ _service { sdl } }"}, timeout=10)
+    return str(response.json()["data"]["_service"]["sdl"])
+
+
+@pytest.fixture
+def gateway_client(tmp_path: Path) -> Iterator[TestClient]:
+    backend = BackendThread("core_app", str(tmp_path / "core_app.db"), clients=5)
+    try:
+        subgraph = create_subgraph("core_app", backend.address, CollectorRegistry())
+        with (
+            serving(subgraph, lifespan=True) as core_url,
+            serving(GraphQL(stars_schema)) as stars_url,
+        ):
+            result = compose(
+                [
+                    SubgraphSource("core_app", core_url, _sdl(core_url)),
+                    SubgraphSource("stars", stars_url, _sdl(stars_url)),
+                ]
+            )
+            assert isinstance(result, Success), result
+            path = tmp_path / "supergraph.graphql"
+            path.write_text(result.supergraph_sdl)
+            with TestClient(create_app(Settings(supergraph_path=str(path)))) as client:
+                yield client
+    finally:
+        backend.close()
+
+
+def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient) -> None:
+    quote_input: dict[str, Any] = {
+        "applicationId": "5b0f6d8e-7c41-4f55-9d6b-2f3a1c9e8d70",
+        "clientId": client_seed_id(0),
+        "enginePowerHp": 150,
+        "region": "77",
+        "driverAge": 35,
+        "driverExperienceYears": 10,
+    }
+    created = gateway_client.post(
+        "/graphql", json={"query": QUOTE, "variables": {"input": quote_input}}
+    ).json()
+    assert "errors" not in created, created
+    session_id = created["data"]["requestOsagoQuotes"]["id"]
+    with gateway_client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json(
+            {"id": "o", "type": "subscribe", "payload": {"query": OFFERS, "variables": {"id": session_id}}}
+        )
+        offers = []
+        while (message := ws.receive_json())["type"] == "next":
+            assert "errors" not in message["payload"], message
+            offers.append(message["payload"]["data"]["osagoOffers"])
+    assert message == {"id": "o", "type": "complete"}
+    assert len(offers) == len(INSURERS)
+    assert {offer["status"] for offer in offers} == {"OFFERED"}
+    for offer in offers:
+        assert offer["insurer"]["name"]
+        assert 1 <= offer["insurer"]["stars"] <= 5  # from the second subgraph, fetched per event
+        assert offer["premium"]["kopecks"] > 0
