@@ -270,7 +270,11 @@ def _result_response(
             "errors": [],
         }
         return _respond(body, 404, request_id, headers)
-    return _respond(value, binding.route.status, request_id, headers)
+    status = binding.route.status
+    flag = binding.route.replay_flag
+    if flag is not None and isinstance(value, dict) and value.get(flag) is False:
+        status = 200  # an idempotent replay: nothing was created this time
+    return _respond(value, status, request_id, headers)
 
 
 def _host(request: Request) -> RestHost:

@@ -146,6 +146,11 @@ def _operation(schema: GraphQLSchema, route: RestRoute, document: DocumentNode) 
     responses: JSON = {
         str(route.status): {"description": "Success.", "content": {"application/json": {"schema": result}}}
     }
+    if route.replay_flag is not None and route.status != 200:
+        responses["200"] = {
+            "description": f"An idempotent replay: '{route.replay_flag}' is false and nothing new was created.",
+            "content": {"application/json": {"schema": result}},
+        }
     for status, description in ERROR_STATUSES.items():
         responses[status] = {
             "description": description,

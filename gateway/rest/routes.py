@@ -44,6 +44,9 @@ class RestRoute:
     body_fields: tuple[str, ...] = ()
     """Body object fields passed as variables of the same names."""
     status: int = 200
+    replay_flag: str | None = None
+    """A boolean result field (e.g. ``created``); when it is false the request was an idempotent
+    replay and the response is 200 instead of ``status``."""
     summary: str = ""
 
     @property
@@ -92,6 +95,9 @@ def _route(raw: Any, index: int) -> RestRoute:
     status = raw.get("status", 200)
     if not isinstance(status, int) or not 200 <= status < 300:
         raise RestConfigError(f"{where}: 'status' must be a 2xx code.")
+    replay_flag = raw.get("replay_flag")
+    if replay_flag is not None and not isinstance(replay_flag, str):
+        raise RestConfigError(f"{where}: 'replay_flag' must name a boolean field of the result.")
     name = raw.get("name") or operation[0].lower() + operation[1:]
     return RestRoute(
         name=str(name),
@@ -102,6 +108,7 @@ def _route(raw: Any, index: int) -> RestRoute:
         body=body,
         body_fields=tuple(body_fields),
         status=status,
+        replay_flag=replay_flag,
         summary=str(raw.get("summary", "")),
     )
 

@@ -127,11 +127,12 @@ async def test_search(client: httpx.AsyncClient) -> None:
     assert missing.json()["code"] == "BAD_USER_INPUT"
 
 
-async def test_create_is_201_and_idempotent(client: httpx.AsyncClient) -> None:
+async def test_create_is_201_and_an_idempotent_replay_is_200(client: httpx.AsyncClient) -> None:
     body = {"input": NEW, "idempotencyKey": "partner-key-0001"}
     first = await client.post("/applications", json=body, headers=ACME)
     again = await client.post("/applications", json=body, headers=ACME)
-    assert first.status_code == again.status_code == 201
+    assert first.status_code == 201
+    assert again.status_code == 200
     assert first.json()["created"] is True
     assert again.json()["created"] is False
     assert first.json()["application"]["id"] == again.json()["application"]["id"]
@@ -195,6 +196,9 @@ async def test_keys_safelist_and_openapi(client: httpx.AsyncClient) -> None:
         "/applications/search",
     }
     assert document["paths"]["/applications"]["post"]["responses"]["201"]
+    assert (
+        "idempotent replay" in document["paths"]["/applications"]["post"]["responses"]["200"]["description"]
+    )
     status = document["paths"]["/applications"]["get"]["parameters"][2]
     assert status["name"] == "status"
     assert status["schema"]["type"] == ["array", "null"]
