@@ -181,7 +181,8 @@ class Gateway:
             on_miss=self.metrics.plan_cache_miss,
             on_shared_lookup=self.metrics.plan_cache_shared_lookup,
         )
-        self._matches = type_matcher(_possible_types(self.schema))
+        self.matches = type_matcher(_possible_types(self.schema))
+        """Whether a ``__typename`` satisfies a type condition (abstract types expanded)."""
         self._inflight: dict[tuple[Any, ...], asyncio.Future[GraphQLResponse]] = {}
 
     async def run(
@@ -328,7 +329,7 @@ class Gateway:
             plan,
             transport=self.transport,
             variables=variables,
-            matches=self._matches,
+            matches=self.matches,
             observer=self.metrics.observe_fetch,
             headers=headers,
         )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import orjson
-from graphql import OperationType, is_abstract_type
+from graphql import OperationType
 
 from gateway.errors import DownstreamServiceError, QueryPlanningFailed, SubgraphUnavailable
 from gateway.execution import (
@@ -35,7 +35,6 @@ from gateway.execution import (
     SubgraphTransport,
     TypeMatcher,
     execute_plan,
-    type_matcher,
 )
 from gateway.execution.introspection import split_introspection
 from gateway.pipeline import GraphQLRequest, coerce_variables, select_operation
@@ -43,8 +42,6 @@ from gateway.planner.plan import ConditionNode, FetchNode, FlattenNode, Parallel
 from gateway.types import JSONObject
 
 if TYPE_CHECKING:
-    from graphql import GraphQLSchema
-
     from gateway.pipeline import Gateway, PreparedDocument
     from gateway.planner.plan import QueryPlan
 
@@ -259,7 +256,7 @@ async def stream_events(
     """
     root = subscription.root
     service = root.service_name
-    matches = type_matcher(_possible_types(subscription.gateway.schema))
+    matches = subscription.gateway.matches
     variables = {k: subscription.variables[k] for k in root.variable_usages if k in subscription.variables}
     payload: JSONObject = {"query": root.operation, "variables": variables}
     if root.operation_name is not None:
@@ -368,11 +365,3 @@ async def _receive(socket: SubgraphSocket, service: str) -> JSONObject:
             f"Subgraph {service!r} sent a WebSocket message that is not an object.", service_name=service
         )
     return message
-
-
-def _possible_types(schema: GraphQLSchema) -> dict[str, frozenset[str]]:
-    return {
-        name: frozenset(t.name for t in schema.get_possible_types(gql_type))
-        for name, gql_type in schema.type_map.items()
-        if is_abstract_type(gql_type)
-    }
