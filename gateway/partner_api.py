@@ -43,7 +43,7 @@ from gateway.errors import (
     to_graphql_errors,
 )
 from gateway.http.endpoints import graphql_get
-from gateway.http.request import JSON, negotiate_media_type, read_body, wants_html
+from gateway.http.request import JSON, negotiate_media_type, object_param, read_body, wants_html
 from gateway.partner_errors import PartnerRateLimited
 from gateway.partner_gate import API_KEY_HEADER, OperationRequest, PartnerGate, forwarded_headers
 from gateway.partners import Partner, RegistrySource, load_registry
@@ -242,22 +242,6 @@ def _api(request: Request) -> PartnerApi:
     return api
 
 
-def _object(params: Mapping[str, Any], name: str, json_encoded: bool) -> JSONObject | None:
-    value = params.get(name)
-    if json_encoded and isinstance(value, str):
-        if not value:
-            return None
-        try:
-            value = orjson.loads(value)
-        except orjson.JSONDecodeError as exc:
-            raise BadRequest(f"The {name!r} parameter is not valid JSON: {exc}.") from exc
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise BadRequest(f"{name!r} must be a JSON object or null, got {type(value).__name__}.")
-    return value
-
-
 def operation_request_from_params(params: Mapping[str, Any], *, json_encoded: bool) -> OperationRequest:
     """Validate request parameters; unlike plain GraphQL, ``query`` may be absent (persisted hash).
 
@@ -272,9 +256,9 @@ def operation_request_from_params(params: Mapping[str, Any], *, json_encoded: bo
         raise BadRequest("'operationName' must be a string or null.")
     return OperationRequest(
         query or None,
-        _object(params, "variables", json_encoded),
+        object_param(params, "variables", json_encoded),
         name,
-        _object(params, "extensions", json_encoded),
+        object_param(params, "extensions", json_encoded),
     )
 
 

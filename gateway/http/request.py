@@ -22,6 +22,7 @@ __all__ = [
     "GRAPHQL_RESPONSE_JSON",
     "JSON",
     "negotiate_media_type",
+    "object_param",
     "parse_params",
     "read_body",
     "request_from_body",
@@ -138,12 +139,17 @@ def parse_params(params: Mapping[str, Any], *, json_encoded: bool) -> GraphQLReq
         operation_name = None
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest("'operationName' must be a string or null.")
-    variables = _object_param(params, "variables", json_encoded)
-    extensions = _object_param(params, "extensions", json_encoded)
+    variables = object_param(params, "variables", json_encoded)
+    extensions = object_param(params, "extensions", json_encoded)
     return GraphQLRequest(query, variables, operation_name, extensions)
 
 
-def _object_param(params: Mapping[str, Any], name: str, json_encoded: bool) -> dict[str, Any] | None:
+def object_param(params: Mapping[str, Any], name: str, json_encoded: bool) -> dict[str, Any] | None:
+    """The JSON-object parameter ``name`` (``variables``, ``extensions``); GET sends it JSON-encoded.
+
+    Raises:
+        BadRequest: The value is not valid JSON or not an object.
+    """
     value = params.get(name)
     if json_encoded and isinstance(value, str):
         if not value:
