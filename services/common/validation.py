@@ -14,6 +14,7 @@ __all__ = [
     "optional_date",
     "parse_date",
     "parse_id",
+    "timestamp_fields",
     "to_timestamp",
     "utcnow",
 ]
@@ -53,6 +54,21 @@ def optional_date(value: str, field: str, *, not_future: bool = False) -> date |
 def utcnow() -> datetime:
     """The current instant, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def timestamp_fields(value: datetime) -> dict[str, int]:
+    """The fields of a ``Timestamp`` for ``value`` (naive means UTC), for building protos from dicts.
+
+    Passing them as a dict is ~5x cheaper than letting the runtime convert a datetime (its
+    ``FromDatetime`` is pure Python), and batch replies carry thousands of instants.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - _EPOCH
+    return {"seconds": delta.days * 86_400 + delta.seconds, "nanos": delta.microseconds * 1000}
 
 
 def to_timestamp(value: datetime | None) -> Timestamp | None:

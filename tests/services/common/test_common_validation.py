@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from services.common.errors import FieldViolation, InvalidArgument
-from services.common.validation import optional_date, parse_date, parse_id
+from services.common.validation import optional_date, parse_date, parse_id, timestamp_fields, to_timestamp
 
 
 def test_parse_id_canonicalises_uuids() -> None:
@@ -36,3 +36,10 @@ def test_invalid_argument_names_every_field() -> None:
     error = InvalidArgument.for_fields([FieldViolation("a", "is bad."), FieldViolation("b", "is worse.")])
     assert error.message == "Invalid value for 'a', 'b': is bad. is worse."
     assert [v.field for v in error.violations] == ["a", "b"]
+
+
+def test_timestamp_fields_match_the_protobuf_conversion() -> None:
+    for value in (datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC), datetime(1969, 7, 20, 20, 17, 40)):
+        stamp = to_timestamp(value)
+        assert stamp is not None
+        assert timestamp_fields(value) == {"seconds": stamp.seconds, "nanos": stamp.nanos}
