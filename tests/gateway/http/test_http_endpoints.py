@@ -126,6 +126,15 @@ async def test_body_over_the_limit_is_413_from_content_length(tmp_path: Path) ->
     assert transport.requests == []
 
 
+async def test_a_10_mb_body_is_413_with_the_default_limit(tmp_path: Path) -> None:
+    app, transport = make_app(tmp_path)
+    async with serve(app) as client:
+        response = await post(client, {"query": "{ hello }", "pad": "x" * (10 * 1024 * 1024)})
+    assert (response.status_code, code_of(response)) == (413, "PAYLOAD_TOO_LARGE")
+    assert "limit of 2097152 bytes" in response.json()["errors"][0]["message"]
+    assert transport.requests == []
+
+
 async def test_streamed_body_over_the_limit_is_413(tmp_path: Path) -> None:
     app, _ = make_app(tmp_path, max_body_bytes=100)
 
