@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 
@@ -13,15 +14,29 @@ from services.applications.servicer import ApplicationsServicer
 from services.common.db import Database
 from services.common.server import ServiceSpec
 
+if TYPE_CHECKING:
+    # Not imported at run time: ``python -m services.applications.relay`` must not find the
+    # relay module already imported by the package.
+    from services.applications.relay import OutboxRelay
+
 __all__ = ["MIGRATIONS_DIR", "SERVICE_NAME", "build_spec"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ApplicationsService"].full_name
 
 
-def build_spec(database: Database) -> ServiceSpec:
-    """The ``ServiceSpec`` serving ``ApplicationsService`` over ``database`` (disposed on stop)."""
+def build_spec(database: Database, relay: OutboxRelay | None = None) -> ServiceSpec:
+    """The ``ServiceSpec`` serving ``ApplicationsService`` over ``database`` (disposed on stop).
+
+    ``relay``, when given, is the outbox relay running beside the server; it is stopped before
+    the database is disposed.
+    """
     servicer = ApplicationsServicer(Applications(database))
+
+    async def on_stop() -> None:
+        if relay is not None:
+            await relay.stop()
+        await database.dispose()
 
     def register(server: grpc.aio.Server) -> None:
         pb_grpc.add_ApplicationsServiceServicer_to_server(servicer, server)
@@ -30,5 +45,5 @@ def build_spec(database: Database) -> ServiceSpec:
         name="applications",
         service_names=(SERVICE_NAME,),
         register=register,
-        on_stop=database.dispose,
+        on_stop=on_stop,
     )
