@@ -36,7 +36,7 @@ from services.client_info.records import (
     Vehicle,
 )
 from services.client_info.search import SearchPlan, escape_like, name_search_key
-from services.client_info.sections import ALL_SECTIONS, CardSection
+from services.client_info.sections import ALL_SECTIONS, CARD_FIELD_NAMES, CardSection
 from services.common.errors import AlreadyExists
 
 if TYPE_CHECKING:
@@ -231,20 +231,7 @@ def _table(model: Any) -> Table:
 
 
 _CLIENTS: Final = _table(ClientRow)
-_BASE_COLUMNS: Final = tuple(
-    _CLIENTS.c[name]
-    for name in (
-        "id",
-        "last_name",
-        "first_name",
-        "middle_name",
-        "birth_date",
-        "phone",
-        "email",
-        "created_at",
-        "updated_at",
-    )
-)
+_BASE_COLUMNS: Final = tuple(_CLIENTS.c[name] for name in CARD_FIELD_NAMES)
 _PROFILE: Final = (
     (CardSection.EMPLOYMENT, Employment),
     (CardSection.HEALTH, Health),

@@ -17,7 +17,7 @@ from typing import Final
 
 from services.client_info.rules import Violations
 
-__all__ = ["ALL_SECTIONS", "CARD_FIELDS", "CardSection", "parse_read_mask"]
+__all__ = ["ALL_SECTIONS", "CARD_FIELDS", "CARD_FIELD_NAMES", "CardSection", "parse_read_mask"]
 
 
 class CardSection(StrEnum):
@@ -35,20 +35,21 @@ class CardSection(StrEnum):
 ALL_SECTIONS: Final = frozenset(CardSection)
 """Every section: the whole card (what a request without a read mask gets)."""
 
-CARD_FIELDS: Final = frozenset(
-    {
-        "id",
-        "last_name",
-        "first_name",
-        "middle_name",
-        "birth_date",
-        "phone",
-        "email",
-        "created_at",
-        "updated_at",
-    }
+CARD_FIELD_NAMES: Final = (
+    "id",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "phone",
+    "email",
+    "created_at",
+    "updated_at",
 )
-"""The ``Client`` fields every card carries; naming them in a read mask is allowed and changes nothing."""
+"""The ``Client`` fields every card carries, in column order (the repository selects exactly these)."""
+
+CARD_FIELDS: Final = frozenset(CARD_FIELD_NAMES)
+"""The same fields as a set; naming them in a read mask is allowed and changes nothing."""
 
 _KNOWN_PATHS: Final = sorted(CARD_FIELDS | {section.value for section in CardSection})
 
