@@ -12,6 +12,7 @@ __all__ = ["main"]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SUPERGRAPH = _REPO_ROOT / "schema" / "supergraph.graphql"
+DEFAULT_API_SCHEMA = _REPO_ROOT / "schema" / "api.graphql"
 
 
 def _default_compose_args() -> list[str]:
@@ -57,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print Apollo's query-plan JSON instead of text")
 
     commands.add_parser("export-sdl", help="write each subgraph's SDL to schema/subgraphs/")
+
+    api = commands.add_parser("api-schema", help="write the supergraph's API schema (what clients compile against)")
+    api.add_argument("--supergraph", type=Path, default=DEFAULT_SUPERGRAPH)
+    api.add_argument("--out", type=Path, default=DEFAULT_API_SCHEMA)
     return parser
 
 
@@ -101,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         from subgraphs.export_sdl import main as export_main
 
         return int(export_main([]))
+    if ns.command == "api-schema":
+        from insuretech_cli.api_schema import write_api_schema
+
+        return write_api_schema(ns.supergraph, ns.out)
     raise AssertionError(ns.command)
 
 

@@ -1,0 +1,149 @@
+/** The back office's application operations (each one is in the persisted-documents manifest). */
+import { graphql } from "../../gql";
+
+export const ApplicationRowFragment = graphql(`
+  fragment ApplicationRow on Application {
+    id
+    number
+    status
+    appliedAt
+    sumInsured {
+      kopecks
+      formatted
+    }
+    client {
+      id
+      fullName
+    }
+    product {
+      id
+      name
+    }
+  }
+`);
+
+export const ApplicationsQuery = graphql(`
+  query Applications($filter: ApplicationFilter, $first: Int!, $after: String) {
+    applications(filter: $filter, first: $first, after: $after) {
+      nodes {
+        ...ApplicationRow
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const SearchApplicationsQuery = graphql(`
+  query SearchApplications($q: String!, $limit: Int!) {
+    searchApplications(q: $q, limit: $limit) {
+      ...ApplicationRow
+    }
+  }
+`);
+
+export const ApplicationDetailQuery = graphql(`
+  query ApplicationDetail($id: ID!) {
+    application(id: $id) {
+      ...ApplicationRow
+      updatedAt
+      termMonths
+      comment
+      cancellationReason
+      insuredObject {
+        kind
+        description
+      }
+      vehicle {
+        vin
+        plate
+        make
+        model
+        year
+        enginePowerHp
+      }
+      statusHistory {
+        status
+        at
+        reason
+      }
+      policy {
+        id
+        number
+        status
+      }
+    }
+  }
+`);
+
+export const CancelApplicationMutation = graphql(`
+  mutation CancelApplication($id: ID!, $reason: String!) {
+    cancelApplication(id: $id, reason: $reason) {
+      id
+      status
+      cancellationReason
+      statusHistory {
+        status
+        at
+        reason
+      }
+    }
+  }
+`);
+
+export const CreateApplicationMutation = graphql(`
+  mutation CreateApplication($input: ApplicationInput!, $idempotencyKey: String!) {
+    createApplication(input: $input, idempotencyKey: $idempotencyKey) {
+      created
+      application {
+        id
+        number
+        status
+      }
+    }
+  }
+`);
+
+export const CreateApplicationsMutation = graphql(`
+  mutation CreateApplications($inputs: [ApplicationBatchInput!]!) {
+    createApplications(inputs: $inputs) {
+      index
+      created
+      application {
+        id
+        number
+      }
+      error {
+        code
+        message
+        fieldErrors {
+          field
+          message
+        }
+      }
+    }
+  }
+`);
+
+export const ProductsQuery = graphql(`
+  query Products {
+    products {
+      id
+      name
+      kind
+    }
+  }
+`);
+
+export const SearchClientsQuery = graphql(`
+  query SearchClients($query: String!) {
+    searchClients(query: $query, limit: 10) {
+      id
+      fullName
+      birthDate
+      phone
+    }
+  }
+`);
