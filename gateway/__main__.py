@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dev", action="store_true", default=None, help="dev mode (query plans on request)")
     parser.add_argument("--partners", default=None, help="partner file: API keys, rate limits, manifests")
     parser.add_argument("--rest", default=None, help="REST routes from persisted operations (rest.yaml)")
+    parser.add_argument("--web", default=None, help="the web app's build (web/dist), served at /")
     return parser
 
 
@@ -44,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "workers": args.workers,
         "partners_path": args.partners,
         "rest_path": args.rest,
+        "web_dist": args.web,
     }
     if args.dev:
         overrides["dev"] = True

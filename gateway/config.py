@@ -34,6 +34,11 @@ class Settings:
     """Dev mode: enables ``extensions.queryPlan`` on request."""
     graphiql: bool = True
     """Serve the GraphiQL explorer on ``GET /graphql`` for browsers."""
+    web_dist: str | None = None
+    """The web app's build (``web/dist``): served at ``/``, and the explorer page comes from it.
+
+    ``--web`` / ``GATEWAY_WEB_DIST``. Without it the app is not served and the explorer is read
+    from ``INSURETECH_WEB_DIST`` or the checkout's ``web/dist``."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     subgraph_client: str = "native"
@@ -130,6 +135,7 @@ _ENV_FIELDS: dict[str, type] = {
     "workers": int,
     "dev": bool,
     "graphiql": bool,
+    "web_dist": str,
     "max_body_bytes": int,
     "max_depth": int,
     "subgraph_client": str,

@@ -9,8 +9,8 @@ counts the request in the partner's moving windows, shared by all replicas throu
 (``RATE_LIMITED``, 429, with ``RateLimit-*`` and ``Retry-After``). ``resolve`` turns the request
 into a prepared persisted operation — by manifest id, by APQ hash or by its full body — and
 refuses anything outside the partner's manifests (``PERSISTED_QUERY_NOT_ALLOWED``, 403).
-First-party clients (``persisted_only: false``) may also send free-form documents and use the
-APQ round trip (``PERSISTED_QUERY_NOT_FOUND``, then hash + body, verified:
+First-party clients (``persisted_only: false``, or ``free_form_in_dev`` on a ``--dev`` gateway)
+may also send free-form documents and use the APQ round trip (``PERSISTED_QUERY_NOT_FOUND``, then hash + body, verified:
 ``PERSISTED_QUERY_HASH_MISMATCH``). ``check_limits`` applies the caller's operation limits
 (the partner's own, else the file's defaults) to free-form documents and the variable-dependent
 cost of persisted ones. Persisted operations then run from their load-time plan.
@@ -234,7 +234,7 @@ class PartnerGate:
             )
         if ref is not None and query is not None:
             _check_hash(ref, query, self.catalog.lookup(ref))
-        if partner.persisted_only:
+        if partner.persisted_only and not (partner.free_form_in_dev and self.gateway.settings.dev):
             entry = self.catalog.lookup(ref if ref is not None else sha256_hex(query or ""))
             if entry is None or not self.catalog.allows(partner.id, entry):
                 what = f"hash {ref!r}" if ref is not None else "the operation sent"

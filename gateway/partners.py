@@ -75,6 +75,11 @@ class Partner:
     limits: OperationLimits = DEFAULT_LIMITS
     persisted_only: bool = True
     """Partners run persisted operations only (the safelist)."""
+    free_form_in_dev: bool = False
+    """With ``persisted_only``, still accept free-form documents when the gateway runs with ``--dev``.
+
+    For first-party apps: production safelists exactly the app's manifest, development keeps
+    GraphiQL and new operations working before they are in the manifest."""
     max_in_flight: int = 4
     """Requests of this partner executing at once on one gateway process; more wait their turn.
 
@@ -164,6 +169,9 @@ def _parse_partner(raw: Any, index: int, base_dir: Path, default_limits: Operati
     persisted_only = raw.get("persisted_only", True)
     if not isinstance(persisted_only, bool):
         raise PartnerConfigError(f"{where}: 'persisted_only' must be true or false.")
+    free_form_in_dev = raw.get("free_form_in_dev", False)
+    if not isinstance(free_form_in_dev, bool):
+        raise PartnerConfigError(f"{where}: 'free_form_in_dev' must be true or false.")
     max_in_flight = raw.get("max_in_flight", 4)
     if not isinstance(max_in_flight, int) or isinstance(max_in_flight, bool) or max_in_flight <= 0:
         raise PartnerConfigError(
@@ -177,6 +185,7 @@ def _parse_partner(raw: Any, index: int, base_dir: Path, default_limits: Operati
         manifests=manifests,
         limits=_parse_limits(raw.get("limits"), where, default_limits),
         persisted_only=persisted_only,
+        free_form_in_dev=free_form_in_dev,
         max_in_flight=max_in_flight,
     )
 

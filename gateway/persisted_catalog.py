@@ -50,6 +50,11 @@ class PersistedEntry:
     tokens: int
 
     @property
+    def is_subscription(self) -> bool:
+        """Whether the operation is a subscription (run over WebSocket, from its body)."""
+        return self.definition.operation is OperationType.SUBSCRIPTION
+
+    @property
     def is_mutation(self) -> bool:
         """Whether the operation writes (mutations must arrive by POST)."""
         return self.definition.operation is OperationType.MUTATION
@@ -94,15 +99,17 @@ def _prepare(gateway: Gateway, operation: PersistedOperation, where: str) -> Per
         raise PartnerConfigError(
             f"{where} is a {definition.operation.value} but the manifest says {operation.type!r}."
         )
-    if definition.operation is OperationType.SUBSCRIPTION:
-        raise PartnerConfigError(f"{where}: subscriptions cannot be persisted operations over HTTP.")
     parts = split_introspection(definition, prepared.fragments)
     if parts.introspection is not None:
         raise PartnerConfigError(f"{where} selects introspection fields, which partners may not use.")
-    try:
-        plan = gateway.plan(prepared, parts, op_key)
-    except GatewayError as exc:
-        raise PartnerConfigError(f"{where} cannot be planned: {exc.message}") from exc
+    plan: QueryPlan | None = None
+    # A subscription is planned per event on its WebSocket (gateway.subscriptions); the catalog
+    # only vouches for its body. Over HTTP it is refused like any subscription (check_method).
+    if definition.operation is not OperationType.SUBSCRIPTION:
+        try:
+            plan = gateway.plan(prepared, parts, op_key)
+        except GatewayError as exc:
+            raise PartnerConfigError(f"{where} cannot be planned: {exc.message}") from exc
     prepared.shapers[op_key] = OperationShaper(gateway.schema, definition, prepared.fragments)
     return PersistedEntry(
         operation=operation,

@@ -59,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("export-sdl", help="write each subgraph's SDL to schema/subgraphs/")
 
-    api = commands.add_parser("api-schema", help="write the supergraph's API schema (what clients compile against)")
+    api = commands.add_parser(
+        "api-schema", help="write the supergraph's API schema (what clients compile against)"
+    )
     api.add_argument("--supergraph", type=Path, default=DEFAULT_SUPERGRAPH)
     api.add_argument("--out", type=Path, default=DEFAULT_API_SCHEMA)
     return parser

@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from ariadne.explorer import ExplorerGraphiQL
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
@@ -24,6 +23,8 @@ from gateway.caching import RedisPlanStore
 from gateway.config import Settings
 from gateway.execution import Http11Transport, HttpxTransport, SubgraphTransport
 from gateway.http.endpoints import graphql_get, graphql_post, health, liveness, metrics
+from gateway.http.explorer import explorer_html, web_dist
+from gateway.http.web_app import web_app_routes
 from gateway.http.websocket import graphql_ws
 from gateway.pipeline import Gateway, Planner, SupergraphLike, supergraph_id_of
 from gateway.telemetry import Metrics
@@ -144,9 +145,9 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = app_metrics
     app.state.gateway = None
-    app.state.explorer_html = (
-        ExplorerGraphiQL(title="InsureTech Supergraph").html(None) if settings.graphiql else None
-    )
+    app.state.explorer_html = explorer_html(web_dist(settings.web_dist)) if settings.graphiql else None
+    if settings.web_dist is not None:
+        app.router.routes.extend(web_app_routes(Path(settings.web_dist)))
     if settings.partners_path is not None:
         from gateway.partner_api import PartnerApiConfig, mount_partner_api
 

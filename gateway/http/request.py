@@ -15,7 +15,13 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
-from gateway.errors import BadRequest, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
+from gateway.errors import (
+    BadRequest,
+    NotAcceptable,
+    PayloadTooLarge,
+    PersistedQueryNotFound,
+    UnsupportedMediaType,
+)
 from gateway.pipeline import GraphQLRequest
 
 __all__ = [
@@ -133,6 +139,11 @@ def parse_params(params: Mapping[str, Any], *, json_encoded: bool) -> GraphQLReq
     """
     query = params.get("query")
     if not isinstance(query, str) or not query.strip():
+        if query is None and "persistedQuery" in (object_param(params, "extensions", json_encoded) or {}):
+            # APQ's answer from a gateway that keeps no persisted queries: clients resend with the body.
+            raise PersistedQueryNotFound(
+                "This gateway keeps no persisted queries; send the request again with the full 'query'."
+            )
         raise BadRequest("The request must contain a non-empty 'query' string.")
     operation_name = params.get("operationName")
     if operation_name == "":

@@ -256,8 +256,9 @@ class _Connection:
     ) -> GraphQLRequest | GraphQLResponse:
         """Apply the partner API's rules, as over HTTP: rate limit, manifests, free-form limits.
 
-        A persisted operation (never a subscription) runs here and its response is returned;
-        otherwise the free-form request to run.
+        A persisted query or mutation runs here and its response is returned; a persisted
+        subscription comes back as a request with its safelisted body; otherwise the free-form
+        request to run.
         """
         from gateway.partner_gate import OperationRequest
 
@@ -267,6 +268,8 @@ class _Connection:
             request.query or None, request.variables, request.operation_name, request.extensions
         )
         resolved = await gate.resolve(partner, operation)
+        if resolved.entry is not None and resolved.entry.is_subscription:
+            return replace(request, query=resolved.entry.operation.body)
         if resolved.entry is not None:
             headers = (*request.forward_headers, ("x-request-id", request.request_id or ""))
             response: GraphQLResponse = await gate.run_persisted(

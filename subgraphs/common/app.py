@@ -1,6 +1,7 @@
 """The Starlette application shared by the three subgraphs.
 
-Routes: ``/graphql`` (GraphQL over HTTP and graphql-transport-ws, served by Strawberry),
+Routes: ``/graphql`` (GraphQL over HTTP and graphql-transport-ws, served by Strawberry; browsers
+get the offline GraphiQL page of ``subgraphs.common.explorer``),
 ``GET /health`` (200 when the backend's gRPC health check answers SERVING, else 503) and
 ``GET /metrics`` (Prometheus). The lifespan opens the backend's single ``grpc.aio`` channel
 at startup and closes it at shutdown; the context getter builds fresh loaders per request.
@@ -17,7 +18,7 @@ import grpc
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -28,6 +29,7 @@ from grpc_clients.channels import ChannelSettings, open_channel, settings_from_e
 from grpc_clients.health import check_serving
 from grpc_clients.metrics import ClientMetrics
 from resolvers.context import RequestContext, new_request_id
+from subgraphs.common.explorer import subgraph_explorer_html
 
 __all__ = ["SubgraphRuntime", "create_subgraph_app"]
 
@@ -65,6 +67,9 @@ class _SubgraphGraphQL(GraphQL[RequestContext[Any], None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> RequestContext[Any]:
         return self._make_context(request, response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(subgraph_explorer_html())
 
 
 def create_subgraph_app(

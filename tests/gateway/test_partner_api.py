@@ -41,7 +41,9 @@ async def serve(
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    async with serve(tmp_path) as test_client:
+    # --dev: the web app's key may then send free-form GraphQL (``free_form_in_dev``), which these
+    # tests use as "a first-party client"; partners are held to their manifests either way.
+    async with serve(tmp_path, dev=True) as test_client:
         yield test_client
 
 
@@ -163,6 +165,22 @@ async def test_mutations_need_post_and_operation_names_must_match(client: httpx.
     assert _code(response) == "OPERATION_NOT_FOUND"
 
 
+async def test_in_production_the_web_app_runs_its_manifest_by_id_and_nothing_else(tmp_path: Path) -> None:
+    import json
+
+    manifest = json.loads((DEPLOY / "manifests" / "webapp.json").read_text())
+    cancel = next(op for op in manifest["operations"] if op["name"] == "BackOfficeCancelApplication")
+    headers = {"x-api-key": WEBAPP_KEY, "accept": GRAPHQL_JSON}
+    async with serve(tmp_path) as client:
+        refused = await client.post("/graphql", json={"query": FREE_FORM}, headers=headers)
+        assert refused.status_code == 403
+        assert _code(refused) == "PERSISTED_QUERY_NOT_ALLOWED"
+        variables = {"id": APP_1, "reason": "Клиент передумал"}
+        by_id = await client.post("/graphql", json=_hash_only(cancel["id"], variables), headers=headers)
+        assert by_id.status_code == 200, by_id.text
+        assert by_id.json()["data"]["cancelApplication"]["status"] == "CANCELLED"
+
+
 async def test_first_party_free_form_queries_run_through_the_pipeline(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": FREE_FORM}, headers={"x-api-key": WEBAPP_KEY})
     assert response.json() == {"data": {"application": {"number": "APP-2025-000001"}}}
@@ -265,7 +283,7 @@ def test_request_parameters_allow_a_missing_query() -> None:
 
 async def test_subgraphs_learn_the_partner_and_request_id_but_never_the_key(tmp_path: Path) -> None:
     subgraph = ApplicationsSubgraph()
-    async with serve(tmp_path, subgraph, forward_headers=("x-api-key", "x-trace")) as client:
+    async with serve(tmp_path, subgraph, forward_headers=("x-api-key", "x-trace"), dev=True) as client:
         headers = {"x-api-key": TRAVEL_KEY, "x-request-id": "rid-1", "x-trace": "t-1"}
         persisted = await client.post(
             "/graphql", json=_hash_only(_get_application_id(), {"id": APP_1}), headers=headers

@@ -32,9 +32,9 @@ from tests.gateway.partner_world import (
 GET_BY_NAME = f'query {{ application(id: "{APP_1}") {{ number }} }}'
 
 
-def _gate(path: Path = DEPLOY / "partners.yaml") -> PartnerGate:
+def _gate(path: Path = DEPLOY / "partners.yaml", *, dev: bool = False) -> PartnerGate:
     return PartnerGate(
-        make_gateway(), RegistrySource(path), PartnerRateLimiter(), InMemoryPersistedQueryStore()
+        make_gateway(dev=dev), RegistrySource(path), PartnerRateLimiter(), InMemoryPersistedQueryStore()
     )
 
 
@@ -111,7 +111,7 @@ async def test_a_hash_that_is_not_the_bodys_sha256_is_refused(gate: PartnerGate)
 
 
 async def test_apq_round_trip_for_first_party_clients() -> None:
-    gate = _gate()
+    gate = _gate(dev=True)
     webapp = _partner(gate, WEBAPP_KEY)
     ref = sha256_hex(GET_BY_NAME)
     with pytest.raises(PersistedQueryNotFound, match="send it again with the full 'query'"):
@@ -126,6 +126,38 @@ async def test_apq_round_trip_for_first_party_clients() -> None:
     assert (await gate.resolve(webapp, OperationRequest(None, extensions=_hash(entry.sha256)))).entry is entry
     with pytest.raises(BadRequest, match="non-empty 'query' string or a persisted query hash"):
         await gate.resolve(webapp, OperationRequest(None))
+
+
+async def test_the_web_app_runs_exactly_its_manifest_in_production(gate: PartnerGate) -> None:
+    webapp = _partner(gate, WEBAPP_KEY)
+    own = gate.catalog.named("RequestOsagoQuotes")
+    assert own is not None
+    assert (await gate.resolve(webapp, OperationRequest(None, extensions=_hash(own.sha256)))).entry is own
+    assert (await gate.resolve(webapp, OperationRequest(own.operation.body))).entry is own
+    partners_only = gate.catalog.named("GetApplication")
+    assert partners_only is not None
+    for request in (
+        OperationRequest(GET_BY_NAME),
+        OperationRequest(None, extensions=_hash(partners_only.sha256)),
+    ):
+        with pytest.raises(PersistedQueryNotAllowed, match="Partner 'webapp' may run only"):
+            await gate.resolve(webapp, request)
+
+
+async def test_the_web_app_may_send_free_form_graphql_to_a_dev_gateway() -> None:
+    gate = _gate(dev=True)
+    resolved = await gate.resolve(_partner(gate, WEBAPP_KEY), OperationRequest(GET_BY_NAME))
+    assert resolved.query == GET_BY_NAME
+    with pytest.raises(PersistedQueryNotAllowed):  # the flag is the web app's, not every partner's
+        await gate.resolve(_partner(gate, TRAVEL_KEY), OperationRequest(GET_BY_NAME))
+
+
+def test_persisted_subscriptions_are_vouched_for_but_not_planned(gate: PartnerGate) -> None:
+    entry = gate.catalog.named("OsagoOffers")
+    assert entry is not None
+    assert entry.is_subscription
+    assert entry.plan is None
+    assert gate.catalog.allows(_partner(gate, WEBAPP_KEY).id, entry)
 
 
 def test_free_form_documents_meet_the_default_limits(gate: PartnerGate) -> None:

@@ -147,3 +147,29 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
         run_subgraph("client_info", DEFAULT_PORT, create_app, ["--help"])
     assert caught.value.code == 0
     assert "--port" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["client_info", "applications", "core_app"])
+async def test_browsers_get_the_offline_explorer_not_a_cdn_page(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from subgraphs.common.explorer import subgraph_explorer_html
+
+    (tmp_path / "explorer.html").write_text("<!doctype html><title>offline GraphiQL</title>")
+    monkeypatch.setenv("INSURETECH_WEB_DIST", str(tmp_path))
+    subgraph_explorer_html.cache_clear()
+    module = importlib.import_module(f"subgraphs.{name}.app")
+    app = module.create_app(ChannelSettings(address="127.0.0.1:1"), CollectorRegistry())
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as http,
+        ):
+            page = await http.get("/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200
+        assert page.text == "<!doctype html><title>offline GraphiQL</title>"
+        monkeypatch.setenv("INSURETECH_WEB_DIST", str(tmp_path / "missing"))
+        subgraph_explorer_html.cache_clear()
+        assert "The GraphiQL explorer is not built" in subgraph_explorer_html()
+    finally:
+        subgraph_explorer_html.cache_clear()

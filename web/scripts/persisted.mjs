@@ -15,8 +15,8 @@
  * See https://www.apollographql.com/docs/kotlin/advanced/persisted-queries (manifest format).
  */
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -67,6 +67,15 @@ export function buildManifest() {
   operations.sort((a, b) => a.name.localeCompare(b.name));
   const names = new Set(operations.map((o) => o.name));
   if (names.size !== operations.length) throw new Error("two operations share a name");
+  // The gateway resolves persisted operations (and REST routes) by name too: names must be unique
+  // across every manifest it loads.
+  const deployDir = dirname(DEPLOYED);
+  for (const file of readdirSync(deployDir).filter((f) => f.endsWith(".json") && f !== basename(DEPLOYED))) {
+    const other = JSON.parse(readFileSync(resolve(deployDir, file), "utf8"));
+    for (const op of other.operations ?? []) {
+      if (names.has(op.name)) throw new Error(`operation name ${op.name} is also used in deploy/manifests/${file}; rename it`);
+    }
+  }
   return `${JSON.stringify({ format: "apollo-persisted-query-manifest", version: 1, operations }, null, 2)}\n`;
 }
 

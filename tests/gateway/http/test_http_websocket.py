@@ -295,7 +295,8 @@ def test_with_a_partner_file_the_socket_needs_a_partner_key(tmp_path: Path) -> N
     )
 
     query = f'{{ application(id: "{APP_1}") {{ number }} }}'
-    with TestClient(partner_app(tmp_path, ApplicationsSubgraph())) as test_client:
+    # --dev: the web app's key may send free-form documents (free_form_in_dev).
+    with TestClient(partner_app(tmp_path, ApplicationsSubgraph(), dev=True)) as test_client:
         with test_client.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
             ws.send_json({"type": "connection_init", "payload": {"x-api-key": "wrong"}})
             assert _closed_with(ws) == 4403

@@ -3,7 +3,7 @@ import { type ChangeEvent, useState } from "react";
 
 import { type ApiError, asApiError } from "../../api/errors";
 import { useMutation } from "../../api/useQuery";
-import type { CreateApplicationsMutation as Result } from "../../gql/graphql";
+import type { BackOfficeCreateApplicationsMutation as Result } from "../../gql/graphql";
 import { useI18n } from "../../i18n";
 import { Link } from "../../router";
 import { ErrorPanel } from "../../ui/ErrorPanel";

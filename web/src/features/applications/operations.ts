@@ -23,7 +23,7 @@ export const ApplicationRowFragment = graphql(`
 `);
 
 export const ApplicationsQuery = graphql(`
-  query Applications($filter: ApplicationFilter, $first: Int!, $after: String) {
+  query BackOfficeApplications($filter: ApplicationFilter, $first: Int!, $after: String) {
     applications(filter: $filter, first: $first, after: $after) {
       nodes {
         ...ApplicationRow
@@ -37,7 +37,7 @@ export const ApplicationsQuery = graphql(`
 `);
 
 export const SearchApplicationsQuery = graphql(`
-  query SearchApplications($q: String!, $limit: Int!) {
+  query BackOfficeSearchApplications($q: String!, $limit: Int!) {
     searchApplications(q: $q, limit: $limit) {
       ...ApplicationRow
     }
@@ -79,7 +79,7 @@ export const ApplicationDetailQuery = graphql(`
 `);
 
 export const CancelApplicationMutation = graphql(`
-  mutation CancelApplication($id: ID!, $reason: String!) {
+  mutation BackOfficeCancelApplication($id: ID!, $reason: String!) {
     cancelApplication(id: $id, reason: $reason) {
       id
       status
@@ -94,7 +94,7 @@ export const CancelApplicationMutation = graphql(`
 `);
 
 export const CreateApplicationMutation = graphql(`
-  mutation CreateApplication($input: ApplicationInput!, $idempotencyKey: String!) {
+  mutation BackOfficeCreateApplication($input: ApplicationInput!, $idempotencyKey: String!) {
     createApplication(input: $input, idempotencyKey: $idempotencyKey) {
       created
       application {
@@ -107,7 +107,7 @@ export const CreateApplicationMutation = graphql(`
 `);
 
 export const CreateApplicationsMutation = graphql(`
-  mutation CreateApplications($inputs: [ApplicationBatchInput!]!) {
+  mutation BackOfficeCreateApplications($inputs: [ApplicationBatchInput!]!) {
     createApplications(inputs: $inputs) {
       index
       created
