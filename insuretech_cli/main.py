@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
         help="serve the partner API (deploy/partners.yaml) and REST routes (deploy/rest.yaml); every client needs a key",
     )
 
+    up.add_argument("--no-web", action="store_true", help="do not build or serve the web app")
+    up.add_argument(
+        "--dev",
+        action="store_true",
+        help="gateway in dev mode: query plans on request, free-form GraphQL for the web app",
+    )
+
     seed = commands.add_parser("seed", help="migrate and seed the databases deterministically")
     seed.add_argument("--clients", type=int, default=200)
 
@@ -83,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                 partner_files=(_REPO_ROOT / "deploy" / "partners.yaml", _REPO_ROOT / "deploy" / "rest.yaml")
                 if ns.partners
                 else None,
+                web=not ns.no_web,
+                dev=ns.dev,
             )
         )
     if ns.command == "seed":

@@ -22,6 +22,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from insuretech_cli.seeding import seed_all
 from insuretech_cli.topology import BACKENDS, GATEWAY_PORT, SUBGRAPHS
+from insuretech_cli.web_build import ensure_web_build
 
 __all__ = ["Child", "run_up"]
 
@@ -96,11 +97,15 @@ async def run_up(
     gateway: bool = True,
     port_offset: int = 0,
     partner_files: tuple[Path, Path] | None = None,
+    web: bool = True,
+    dev: bool = False,
 ) -> int:
     """Run the whole system until interrupted; returns the exit code.
 
     ``port_offset`` shifts every port (tests run beside a developer's system this way);
-    ``partner_files`` (partners.yaml, rest.yaml) turns on the partner API and REST routes.
+    ``partner_files`` (partners.yaml, rest.yaml) turns on the partner API and REST routes;
+    ``web`` builds the web app when its sources changed and has the gateway serve it;
+    ``dev`` starts the gateway with ``--dev`` (query plans on request, first-party free-form GraphQL).
     """
     highest = max(b.port for b in BACKENDS) + port_offset
     if port_offset < 0 or highest > 65535:
@@ -113,7 +118,10 @@ async def run_up(
         state = f"seeded {report.rows} rows" if report.rows else "already has data"
         print(f"  {report.service:<13} {state} ({report.seconds:.1f} s)", flush=True)
 
+    web_dist = ensure_web_build() if web and gateway else None
     env = dict(os.environ)
+    if web_dist is not None:
+        env["INSURETECH_WEB_DIST"] = str(web_dist)  # the subgraphs' GraphiQL page comes from it
     for backend in backends:
         env[backend.env_var] = f"127.0.0.1:{backend.port}"
     for subgraph in subgraphs:  # the supergraph names the default ports
@@ -149,10 +157,16 @@ async def run_up(
             args = ["-m", "gateway", "--supergraph", str(supergraph), "--port", str(gateway_port)]
             if partner_files is not None:
                 args += ["--partners", str(partner_files[0]), "--rest", str(partner_files[1])]
+            if web_dist is not None:
+                args += ["--web", str(web_dist)]
+            if dev:
+                args.append("--dev")
             child = await _spawn("gateway", args, env)
             children.append(child)
             await _await_http(child, f"http://127.0.0.1:{gateway_port}/health", deadline)
             urls.insert(0, ("gateway (GraphiQL in a browser)", f"http://127.0.0.1:{gateway_port}/graphql"))
+            if web_dist is not None:
+                urls.insert(0, ("web app", f"http://127.0.0.1:{gateway_port}/"))
     except (TimeoutError, RuntimeError) as exc:
         print(f"insuretech up: {exc} Stopping everything.", file=sys.stderr, flush=True)
         await _stop(children)
