@@ -1,34 +1,36 @@
 /**
- * The GraphiQL explorer as one self-contained HTML file (`dist/explorer.html`): scripts and styles are
- * inlined after bundling, so the gateway and the subgraphs serve it as a single response, with no CDN
- * and no static-file routes. Built from npm packages pinned by package-lock.json.
+ * The GraphiQL explorer as one self-contained HTML file (`dist/explorer.html`): after Vite has
+ * written the bundle to a scratch folder, its scripts and styles are inlined into the page, so the
+ * gateway and the subgraphs serve it as a single response, with no CDN and no static-file routes.
+ * Built from npm packages pinned by package-lock.json.
  */
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+
 import react from "@vitejs/plugin-react";
 import { type Plugin, defineConfig } from "vite";
 
-function inlineEverything(): Plugin {
+const scratch = resolve(__dirname, "dist/.explorer");
+const target = resolve(__dirname, "dist/explorer.html");
+
+function inlineIntoOnePage(): Plugin {
   return {
     name: "insuretech-inline-explorer",
-    enforce: "post",
-    generateBundle(_options, bundle) {
-      const html = Object.values(bundle).find((item) => item.fileName.endsWith(".html"));
-      if (!html || html.type !== "asset") throw new Error("the explorer build produced no HTML");
-      let source = String(html.source);
-      for (const [name, item] of Object.entries(bundle)) {
-        if (item.type === "chunk" && item.isEntry) {
-          const tag = new RegExp(`<script type="module" crossorigin src="[^"]*${item.fileName.replace(/[.]/g, "\\.")}"></script>`);
-          if (!tag.test(source)) throw new Error(`cannot find the script tag of ${item.fileName}`);
-          const code = item.code.replace(/<\/script/gi, "<\\/script");
-          source = source.replace(tag, () => `<script type="module">${code}</script>`);
-          delete bundle[name];
-        } else if (item.type === "asset" && item.fileName.endsWith(".css")) {
-          const tag = new RegExp(`<link rel="stylesheet" crossorigin href="[^"]*${item.fileName.replace(/[.]/g, "\\.")}">`);
-          source = source.replace(tag, () => `<style>${String(item.source)}</style>`);
-          delete bundle[name];
-        }
+    apply: "build",
+    closeBundle() {
+      let html = readFileSync(resolve(scratch, "index.html"), "utf8");
+      const read = (href: string) => readFileSync(resolve(scratch, href.replace(/^\.?\//, "")), "utf8");
+      let scripts = 0;
+      html = html.replace(/<script type="module" crossorigin src="([^"]+)"><\/script>/g, (_tag, src: string) => {
+        scripts += 1;
+        return `<script type="module">${read(src).replace(/<\/script/gi, "<\\/script")}</script>`;
+      });
+      html = html.replace(/<link rel="stylesheet" crossorigin href="([^"]+)">/g, (_tag, href: string) => `<style>${read(href)}</style>`);
+      if (scripts !== 1 || /<(script|link)[^>]+(src|href)="\.?\/?assets\//.test(html)) {
+        throw new Error("the explorer page still references files after inlining");
       }
-      html.source = source;
-      html.fileName = "explorer.html";
+      writeFileSync(target, html);
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }
@@ -36,11 +38,13 @@ function inlineEverything(): Plugin {
 export default defineConfig({
   root: "explorer",
   base: "./",
-  plugins: [react(), inlineEverything()],
+  plugins: [react(), inlineIntoOnePage()],
   build: {
-    outDir: "../dist",
-    emptyOutDir: false,
+    outDir: scratch,
+    emptyOutDir: true,
     target: "es2022",
+    modulePreload: false,
+    chunkSizeWarningLimit: 4096, // one page holding all of GraphiQL, by design
     assetsInlineLimit: Number.MAX_SAFE_INTEGER,
     cssCodeSplit: false,
     rollupOptions: {

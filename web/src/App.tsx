@@ -44,9 +44,16 @@ export function App() {
       first.current = false;
       return;
     }
-    // Wait for the screen (maybe a lazy chunk) to render its heading.
-    const timer = setTimeout(() => main.current?.querySelector<HTMLElement>("h1")?.focus(), 50);
-    return () => clearTimeout(timer);
+    // The new screen may be a lazy chunk or still loading: focus its heading once it appears.
+    let frame = 0;
+    const giveUpAt = performance.now() + 3000;
+    const focusHeading = () => {
+      const heading = main.current?.querySelector<HTMLElement>("h1");
+      if (heading) heading.focus();
+      else if (performance.now() < giveUpAt) frame = requestAnimationFrame(focusHeading);
+    };
+    frame = requestAnimationFrame(focusHeading);
+    return () => cancelAnimationFrame(frame);
   }, [pathname]);
 
   const current = (path: string) => (pathname === path || (path !== "/" && pathname.startsWith(path)) ? "page" : undefined);
