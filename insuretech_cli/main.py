@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print Apollo's query-plan JSON instead of text")
 
     commands.add_parser("export-sdl", help="write each subgraph's SDL to schema/subgraphs/")
+    commands.add_parser(
+        "web-build",
+        help="build the web app and GraphiQL (web/dist) if their sources changed (npm ci when needed)",
+    )
 
     api = commands.add_parser(
         "api-schema", help="write the supergraph's API schema (what clients compile against)"
@@ -117,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         from subgraphs.export_sdl import main as export_main
 
         return int(export_main([]))
+    if ns.command == "web-build":
+        from insuretech_cli.web_build import ensure_web_build
+
+        return 0 if ensure_web_build() is not None else 1
     if ns.command == "api-schema":
         from insuretech_cli.api_schema import write_api_schema
 

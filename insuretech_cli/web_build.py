@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 __all__ = ["WEB_DIR", "build_inputs_digest", "ensure_web_build"]
@@ -57,14 +57,21 @@ def _run(args: list[str], web: Path) -> bool:
     return subprocess.run(args, cwd=web, check=False).returncode == 0
 
 
-def ensure_web_build(web: Path = WEB_DIR) -> Path | None:
-    """The built ``web/dist``, building it first when needed; ``None`` when it cannot be built."""
+def ensure_web_build(
+    web: Path = WEB_DIR, *, which: Callable[[str], str | None] = shutil.which
+) -> Path | None:
+    """The built ``web/dist``, building it first when needed; ``None`` when it cannot be built.
+
+    Args:
+        web: The web app's folder.
+        which: Finds ``npm`` on the PATH (a seam for tests).
+    """
     dist = web / "dist"
     digest = build_inputs_digest(web)
     stamp = dist / _STAMP
     if stamp.is_file() and stamp.read_text().strip() == digest and (dist / "index.html").is_file():
         return dist
-    npm = shutil.which("npm")
+    npm = which("npm")
     if npm is None:
         print("  web: Node.js (npm) is not installed, so the web app and GraphiQL are not built.", flush=True)
         return dist if (dist / "index.html").is_file() else None

@@ -10,8 +10,8 @@ import { resolve } from "node:path";
 import react from "@vitejs/plugin-react";
 import { type Plugin, defineConfig } from "vite";
 
-const scratch = resolve(__dirname, "dist/.explorer");
-const target = resolve(__dirname, "dist/explorer.html");
+const scratch = resolve(import.meta.dirname, "dist/.explorer");
+const target = resolve(import.meta.dirname, "dist/explorer.html");
 
 function inlineIntoOnePage(): Plugin {
   return {

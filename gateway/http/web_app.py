@@ -2,7 +2,7 @@
 
 Routes: ``/`` and ``/back-office/…`` answer ``index.html`` (the app routes on the client; the
 page is never cached, so a new deploy is picked up on reload); ``/assets/…`` are the hashed
-bundles, cached for a year as immutable. Nothing else is shadowed: ``/graphql``, ``/health``,
+bundles, cached for a year as immutable and gzip-compressed for clients that accept it. Nothing else is shadowed: ``/graphql``, ``/health``,
 ``/metrics`` and ``/api/v1`` keep their handlers. Serving from the gateway keeps the app and its
 API on one origin — no CORS, and the WebSocket goes to the same host.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -45,5 +46,6 @@ def web_app_routes(dist: Path) -> list[BaseRoute]:
 
     routes: list[BaseRoute] = [Route(path, page, methods=["GET", "HEAD"]) for path in APP_PATHS]
     if (dist / "assets").is_dir():
-        routes.append(Mount("/assets", _ImmutableFiles(directory=dist / "assets"), name="web-assets"))
+        files = _ImmutableFiles(directory=dist / "assets")
+        routes.append(Mount("/assets", GZipMiddleware(files, minimum_size=1024), name="web-assets"))
     return routes

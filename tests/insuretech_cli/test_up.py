@@ -32,7 +32,17 @@ def test_up_serves_a_federated_query_and_stops_every_child(tmp_path: Path) -> No
     env["INSURETECH_DATA_DIR"] = str(tmp_path)
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "insuretech_cli.main", "up", "--clients", "20", "--port-offset", str(OFFSET)],
+        [
+            sys.executable,
+            "-m",
+            "insuretech_cli.main",
+            "up",
+            "--clients",
+            "20",
+            "--port-offset",
+            str(OFFSET),
+            "--no-web",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

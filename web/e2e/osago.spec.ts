@@ -9,16 +9,29 @@ const OWNER = {
   "Эл. почта": "anna.smirnova@example.ru",
 };
 
-test("the first contentful paint of the purchase page", async ({ page }) => {
-  await page.goto("/");
-  await expect(page.getByRole("heading", { level: 1, name: "ОСАГО онлайн" })).toBeVisible();
-  const paint = await page.evaluate(() => {
-    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-    return { fcpMs: fcp?.startTime ?? null, domContentLoadedMs: nav?.domContentLoadedEventEnd ?? null };
-  });
-  expect(paint.fcpMs).not.toBeNull();
-  recordFigure("firstContentfulPaintMs", paint);
+test("the first contentful paint of the purchase page (cold cache, five samples)", async ({ browser, baseURL }) => {
+  const samples: { fcpMs: number; domContentLoadedMs: number; transferredJsBytes: number }[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const context = await browser.newContext({ baseURL, locale: "ru-RU" });
+    const page = await context.newPage();
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "ОСАГО онлайн" })).toBeVisible();
+    samples.push(
+      await page.evaluate(() => {
+        const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+        const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+        const js = performance
+          .getEntriesByType("resource")
+          .filter((r) => r.name.endsWith(".js"))
+          .reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, 0);
+        return { fcpMs: fcp?.startTime ?? Number.NaN, domContentLoadedMs: nav.domContentLoadedEventEnd, transferredJsBytes: js };
+      }),
+    );
+    await context.close();
+  }
+  const fcps = samples.map((s) => s.fcpMs).sort((a, b) => a - b);
+  expect(fcps.every(Number.isFinite)).toBe(true);
+  recordFigure("firstContentfulPaintMs", { median: fcps[2], min: fcps[0], max: fcps[4], samples });
 });
 
 test("buy OSAGO: offers arrive one by one, failures are shown, the chosen offer becomes a policy", async ({ page }) => {

@@ -15,7 +15,7 @@ def _dist(tmp_path: Path) -> Path:
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text("<!doctype html><title>app</title><div id=root></div>")
-    (dist / "assets" / "index-abc123.js").write_text("console.log('app')")
+    (dist / "assets" / "index-abc123.js").write_text("console.log('app');\n" * 200)
     (dist / "explorer.html").write_text("<!doctype html><title>GraphiQL offline</title>")
     (tmp_path / "secret.txt").write_text("not for browsers")
     return dist
@@ -29,9 +29,11 @@ async def test_the_app_is_served_at_its_routes_and_assets_are_immutable(tmp_path
             assert page.status_code == 200, path
             assert "<div id=root>" in page.text
             assert page.headers["cache-control"] == "no-cache"
-        asset = await client.get("/assets/index-abc123.js")
+        asset = await client.get("/assets/index-abc123.js", headers={"accept-encoding": "gzip"})
         assert asset.status_code == 200
         assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert asset.headers["content-encoding"] == "gzip"
+        assert asset.text.startswith("console.log('app');")
         missing = await client.get("/assets/index-nope.js")
         assert missing.status_code == 404
         assert "immutable" not in missing.headers.get("cache-control", "")

@@ -26,7 +26,7 @@ export interface OfferBoardProps {
 }
 
 export function OfferBoard({ offers, error, onRetry, onChoose, choosing }: OfferBoardProps) {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const done = offers.filter(isSettled).length;
   const total = offers.length;
   const allSettled = total > 0 && done === total;
@@ -52,7 +52,8 @@ export function OfferBoard({ offers, error, onRetry, onChoose, choosing }: Offer
             <div className="offer-status">
               {offer.status === "PENDING" && <span className="spinner" aria-hidden="true" />}
               <span>{t(STATUS_KEYS[offer.status] ?? "osago.pending")}</span>
-              {offer.failureReason && offer.status !== "OFFERED" && (
+              {/* The insurer's own reason comes in English; the status above already says it in words. */}
+              {offer.failureReason && offer.status !== "OFFERED" && language === "en" && (
                 <span className="muted"> — {offer.failureReason}</span>
               )}
             </div>
