@@ -8,8 +8,10 @@ them and serves the web app's subscription over graphql-transport-ws.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from strawberry.asgi import GraphQL
 from gateway.composition import SubgraphSource, Success, compose
 from gateway.config import Settings
 from gateway.http import create_app
+from gateway.persisted_queries import sha256_hex
 from services.common.catalog import INSURERS, client_seed_id
 from tests.gateway.subscription_world import serving
 from tests.subgraphs.subgraph_harness import BackendThread, create_subgraph
@@ -65,8 +68,8 @@ def _sdl(url: str) -> str:
     return str(response.json()["data"]["_service"]["sdl"])
 
 
-@pytest.fixture
-def gateway_client(tmp_path: Path) -> Iterator[TestClient]:
+@contextmanager
+def _gateway(tmp_path: Path, **settings: Any) -> Iterator[TestClient]:
     backend = BackendThread("core_app", str(tmp_path / "core_app.db"), clients=5)
     try:
         subgraph = create_subgraph("core_app", backend.address, CollectorRegistry())
@@ -83,14 +86,20 @@ def gateway_client(tmp_path: Path) -> Iterator[TestClient]:
             assert isinstance(result, Success), result
             path = tmp_path / "supergraph.graphql"
             path.write_text(result.supergraph_sdl)
-            with TestClient(create_app(Settings(supergraph_path=str(path)))) as client:
+            with TestClient(create_app(Settings(supergraph_path=str(path), **settings))) as client:
                 yield client
     finally:
         backend.close()
 
 
-def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient) -> None:
-    quote_input: dict[str, Any] = {
+@pytest.fixture
+def gateway_client(tmp_path: Path) -> Iterator[TestClient]:
+    with _gateway(tmp_path) as client:
+        yield client
+
+
+def _quote_input() -> dict[str, Any]:
+    return {
         "applicationId": "5b0f6d8e-7c41-4f55-9d6b-2f3a1c9e8d70",
         "clientId": client_seed_id(0),
         "enginePowerHp": 150,
@@ -98,6 +107,10 @@ def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient)
         "driverAge": 35,
         "driverExperienceYears": 10,
     }
+
+
+def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient) -> None:
+    quote_input = _quote_input()
     created = gateway_client.post(
         "/graphql", json={"query": QUOTE, "variables": {"input": quote_input}}
     ).json()
@@ -120,3 +133,62 @@ def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient)
         assert offer["insurer"]["name"]
         assert 1 <= offer["insurer"]["stars"] <= 5  # from the second subgraph, fetched per event
         assert offer["premium"]["kopecks"] > 0
+
+
+def test_a_persisted_subscription_runs_by_hash_for_a_partner_held_to_its_manifest(tmp_path: Path) -> None:
+    quote = "mutation Quote($input: OsagoQuoteInput!) { requestOsagoQuotes(input: $input) { id } }"
+    operations = [
+        {"id": sha256_hex(quote), "name": "Quote", "type": "mutation", "body": quote},
+        {"id": sha256_hex(OFFERS), "name": "Offers", "type": "subscription", "body": OFFERS},
+    ]
+    manifest = tmp_path / "web.json"
+    manifest.write_text(
+        json.dumps({"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations})
+    )
+    partners = tmp_path / "partners.yaml"
+    partners.write_text(
+        "partners:\n  - id: web\n    name: Web\n"
+        f"    api_keys: ['sha256:{sha256_hex('web-key')}']\n    manifests: ['{manifest}']\n"
+    )
+    with _gateway(tmp_path, partners_path=str(partners)) as client:
+        created = client.post(
+            "/graphql",
+            json={
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(quote)}},
+                "variables": {"input": _quote_input()},
+            },
+            headers={"x-api-key": "web-key"},
+        ).json()
+        assert "errors" not in created, created
+        session_id = created["data"]["requestOsagoQuotes"]["id"]
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": {"X-API-Key": "web-key"}})
+            assert ws.receive_json() == {"type": "connection_ack"}
+            by_hash = {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(OFFERS)}}
+            ws.send_json(
+                {
+                    "id": "o",
+                    "type": "subscribe",
+                    "payload": {"extensions": by_hash, "variables": {"id": session_id}},
+                }
+            )
+            statuses = []
+            while (message := ws.receive_json())["type"] == "next":
+                statuses.append(message["payload"]["data"]["osagoOffers"]["status"])
+            assert message == {"id": "o", "type": "complete"}
+            assert len(statuses) == len(INSURERS)
+            # A subscription outside the manifest is refused, even with a valid key.
+            other = OFFERS.replace("premium { kopecks }", "")
+            ws.send_json(
+                {"id": "x", "type": "subscribe", "payload": {"query": other, "variables": {"id": session_id}}}
+            )
+            refused = ws.receive_json()
+        assert refused["type"] == "error"
+        assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+        over_http = client.post(
+            "/graphql",
+            json={"extensions": by_hash, "variables": {"id": session_id}},
+            headers={"x-api-key": "web-key"},
+        ).json()
+        assert over_http["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+        assert "WebSocket" in over_http["errors"][0]["message"]
