@@ -60,3 +60,25 @@ export function recordOperations(page: Page): string[] {
   });
   return names;
 }
+
+/** Fill the OSAGO purchase form with valid details. */
+export async function fillOsagoForm(page: Page): Promise<void> {
+  const fields: Record<string, string> = {
+    "Фамилия": "Смирнова",
+    "Имя": "Анна",
+    "Отчество": "Игоревна",
+    "Дата рождения": "1990-05-17",
+    "Телефон": "+7 916 555-12-34",
+    "Эл. почта": "anna.smirnova@example.ru",
+    VIN: "XTA210990Y2765432",
+    "Госномер": "А123ВС777",
+    "Марка": "Lada",
+    "Модель": "Vesta",
+    "Год выпуска": "2021",
+    "Мощность, л. с.": "106",
+    "Регион регистрации (код)": "77",
+    "Возраст самого молодого водителя": "35",
+    "Минимальный стаж, лет": "12",
+  };
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+}

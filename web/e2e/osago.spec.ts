@@ -1,13 +1,5 @@
 /** Buy OSAGO end to end: validation, offers arriving live over the subscription, choose, policy issued. */
-import { expectAccessible, expect, recordFigure, screenshot, test } from "./fixtures";
-
-const OWNER = {
-  "Фамилия": "Смирнова",
-  "Имя": "Анна",
-  "Отчество": "Игоревна",
-  "Телефон": "+7 916 555-12-34",
-  "Эл. почта": "anna.smirnova@example.ru",
-};
+import { expectAccessible, expect, fillOsagoForm, recordFigure, screenshot, test } from "./fixtures";
 
 test("the first contentful paint of the purchase page (cold cache, five samples)", async ({ browser, baseURL }) => {
   const samples: { fcpMs: number; domContentLoadedMs: number; transferredJsBytes: number }[] = [];
@@ -52,17 +44,7 @@ test("buy OSAGO: offers arrive one by one, failures are shown, the chosen offer 
   await expectAccessible(page, "osago-form-errors");
   await screenshot(page, "02-osago-validation");
 
-  for (const [label, value] of Object.entries(OWNER)) await page.getByLabel(label, { exact: true }).fill(value);
-  await page.getByLabel("Дата рождения").fill("1990-05-17");
-  await page.getByLabel("VIN").fill("XTA210990Y2765432");
-  await page.getByLabel("Госномер").fill("А123ВС777");
-  await page.getByLabel("Марка").fill("Lada");
-  await page.getByLabel("Модель").fill("Vesta");
-  await page.getByLabel("Год выпуска").fill("2021");
-  await page.getByLabel("Мощность, л. с.").fill("106");
-  await page.getByLabel("Регион регистрации (код)").fill("77");
-  await page.getByLabel("Возраст самого молодого водителя").fill("35");
-  await page.getByLabel("Минимальный стаж, лет").fill("12");
+  await fillOsagoForm(page);
 
   const submittedAt = Date.now();
   await page.getByRole("button", { name: "Получить предложения" }).click();
