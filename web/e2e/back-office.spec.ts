@@ -73,7 +73,7 @@ test("create an application (a double click creates one), find it by a word form
   await screenshot(page, "07-create-application");
   await page.getByRole("button", { name: "Создать заявку" }).dblclick();
   await expect(page.getByRole("heading", { level: 1, name: /Заявка APP-/ })).toBeVisible();
-  expect(operations.filter((name) => name === "BackOfficeCreateApplication")).toHaveLength(1);
+  expect(operations.filter((name) => name === "WebCreateApplication")).toHaveLength(1);
   const number = ((await page.getByRole("heading", { level: 1 }).textContent()) ?? "").replace("Заявка ", "");
 
   // Full-text search with Russian morphology: "ложка" finds "ложки".

@@ -118,7 +118,7 @@ export function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
 }
 
 /** A gateway of its own on `port`, in front of the system's subgraphs (for stop/restart tests). */
-export function startGateway(port: number, offset: number, env: NodeJS.ProcessEnv): Promise<Running> {
+export async function startGateway(port: number, offset: number, env: NodeJS.ProcessEnv): Promise<Running> {
   const subgraphs = Object.fromEntries(
     ["CLIENT_INFO", "APPLICATIONS", "CORE_APP"].map((name, i) => [
       `GATEWAY_SUBGRAPH_URL_${name}`,
@@ -140,7 +140,18 @@ export function startGateway(port: number, offset: number, env: NodeJS.ProcessEn
     "--web",
     resolve(REPO, "web/dist"),
   ];
-  return start(args, { ...env, ...subgraphs }, /Uvicorn running|Application startup complete/, 60_000);
+  // "Application startup complete" comes before the socket is bound: wait for the bind, then health.
+  const running = await start(args, { ...env, ...subgraphs }, /Uvicorn running on/, 60_000);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return running;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the gateway on port ${port} did not become healthy:\n${running.output.join("")}`);
 }
 
 /** POST a GraphQL document straight to a subgraph (no partner gate there), for test data. */

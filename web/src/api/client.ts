@@ -25,7 +25,6 @@ export interface DocumentInfo {
 
 const OPERATION_NAME = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function documentInfo(document: TypedDocumentString<any, any>): DocumentInfo {
   const body = document.toString();
   const hash = (document.__meta__ as { hash?: unknown } | undefined)?.hash;

@@ -160,7 +160,6 @@ function PagedList({ filters }: { filters: Filters }) {
     const controller = new AbortController();
     void load(null, controller.signal);
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
 
   if (!paged) {

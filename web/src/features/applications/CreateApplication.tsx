@@ -14,7 +14,8 @@ import { Link, navigate } from "../../router";
 import { ErrorPanel } from "../../ui/ErrorPanel";
 import { Field } from "../../ui/Field";
 import { notify } from "../notifications/store";
-import { CreateApplicationMutation, ProductsQuery, SearchClientsQuery } from "./operations";
+import { CreateApplicationMutation } from "../shared/operations";
+import { ProductsQuery, SearchClientsQuery } from "./operations";
 
 const KINDS: readonly InsuredObjectKind[] = ["PERSON", "VEHICLE", "PROPERTY", "TRIP"];
 

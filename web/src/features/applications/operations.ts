@@ -93,19 +93,6 @@ export const CancelApplicationMutation = graphql(`
   }
 `);
 
-export const CreateApplicationMutation = graphql(`
-  mutation BackOfficeCreateApplication($input: ApplicationInput!, $idempotencyKey: String!) {
-    createApplication(input: $input, idempotencyKey: $idempotencyKey) {
-      created
-      application {
-        id
-        number
-        status
-      }
-    }
-  }
-`);
-
 export const CreateApplicationsMutation = graphql(`
   mutation BackOfficeCreateApplications($inputs: [ApplicationBatchInput!]!) {
     createApplications(inputs: $inputs) {

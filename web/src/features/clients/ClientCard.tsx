@@ -2,7 +2,7 @@
  * The client card: a header, then collapsible sections that load when first opened (and stay
  * loaded). Each section is its own small query, so the card never asks for ~500 attributes at once.
  */
-import { type ReactNode, useState } from "react";
+import { Fragment, type ReactNode, useState } from "react";
 
 import { useQuery } from "../../api/useQuery";
 import type { TypedDocumentString } from "../../gql/graphql";
@@ -27,6 +27,7 @@ import {
 export function ClientCard({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const header = useQuery(ClientHeaderQuery, { id });
+  const yesNo = (value: boolean) => (value ? t("common.yes") : t("common.no"));
   const client = header.data?.client;
   return (
     <div className="page">
@@ -47,19 +48,23 @@ export function ClientCard({ id }: { id: string }) {
       )}
       <p className="muted">{t("client.sections")}</p>
       <Section title="client.contacts" document={ClientContactsQuery} id={id}>
-        {(data) => (
-          <dl className="facts">
-            <dt>{t("client.phone")}</dt>
-            <dd>{data.client?.phone ?? t("common.none")}</dd>
-            <dt>{t("client.email")}</dt>
-            <dd>{data.client?.email ?? t("common.none")}</dd>
-            {data.client?.addresses.map((a, i) => (
-              <Fragmented key={i} term={`${t("client.address")} (${a.kind.toLowerCase()})`}>
-                {[a.postalCode, a.region, a.city, a.street, a.house, a.apartment].filter(Boolean).join(", ")}
-              </Fragmented>
-            ))}
-          </dl>
-        )}
+        {(data) =>
+          data.client && (
+            <Facts
+              rows={[
+                [t("client.phone"), data.client.phone],
+                [t("client.email"), data.client.email],
+                ...data.client.addresses.map(
+                  (a) =>
+                    [
+                      `${t("client.address")} (${a.kind.toLowerCase()})`,
+                      [a.postalCode, a.region, a.city, a.street, a.house, a.apartment].filter(Boolean).join(", "),
+                    ] as const,
+                ),
+              ]}
+            />
+          )
+        }
       </Section>
       <Section title="client.documents" document={ClientDocumentsQuery} id={id}>
         {(data) =>
@@ -105,54 +110,51 @@ export function ClientCard({ id }: { id: string }) {
       <Section title="client.employment" document={ClientEmploymentQuery} id={id}>
         {(data) => {
           const e = data.client?.profile.employment;
-          if (!e) return <EmptyState>{t("client.emptySection")}</EmptyState>;
           return (
-            <dl className="facts">
-              <dt>{t("client.employer")}</dt>
-              <dd>{e.employer ?? t("common.none")}</dd>
-              <dt>{t("client.position")}</dt>
-              <dd>{e.position ?? t("common.none")}</dd>
-              <dt>{t("client.income")}</dt>
-              <dd>{e.monthlyIncome?.formatted ?? t("common.none")}</dd>
-              <dt>{t("client.experience")}</dt>
-              <dd>{e.experienceYears ?? t("common.none")}</dd>
-            </dl>
+            e && (
+              <Facts
+                rows={[
+                  [t("client.employer"), e.employer],
+                  [t("client.position"), e.position],
+                  [t("client.income"), e.monthlyIncome?.formatted],
+                  [t("client.experience"), e.experienceYears],
+                ]}
+              />
+            )
           );
         }}
       </Section>
       <Section title="client.health" document={ClientHealthQuery} id={id}>
         {(data) => {
           const h = data.client?.profile.health;
-          if (!h) return <EmptyState>{t("client.emptySection")}</EmptyState>;
           return (
-            <dl className="facts">
-              <dt>{t("client.height")}</dt>
-              <dd>{h.heightCm ?? t("common.none")}</dd>
-              <dt>{t("client.weight")}</dt>
-              <dd>{h.weightKg ?? t("common.none")}</dd>
-              <dt>{t("client.smoker")}</dt>
-              <dd>{h.smoker ? t("common.yes") : t("common.no")}</dd>
-              <dt>{t("client.chronic")}</dt>
-              <dd>{h.chronicDiseases ? t("common.yes") : t("common.no")}</dd>
-            </dl>
+            h && (
+              <Facts
+                rows={[
+                  [t("client.height"), h.heightCm],
+                  [t("client.weight"), h.weightKg],
+                  [t("client.smoker"), yesNo(h.smoker)],
+                  [t("client.chronic"), yesNo(h.chronicDiseases)],
+                ]}
+              />
+            )
           );
         }}
       </Section>
       <Section title="client.marketing" document={ClientMarketingQuery} id={id}>
         {(data) => {
           const m = data.client?.profile.marketing;
-          if (!m) return <EmptyState>{t("client.emptySection")}</EmptyState>;
           return (
-            <dl className="facts">
-              <dt>{t("client.consentSms")}</dt>
-              <dd>{m.consentSms ? t("common.yes") : t("common.no")}</dd>
-              <dt>{t("client.consentEmail")}</dt>
-              <dd>{m.consentEmail ? t("common.yes") : t("common.no")}</dd>
-              <dt>{t("client.segment")}</dt>
-              <dd>{m.segment ?? t("common.none")}</dd>
-              <dt>{t("client.channel")}</dt>
-              <dd>{m.acquisitionChannel ?? t("common.none")}</dd>
-            </dl>
+            m && (
+              <Facts
+                rows={[
+                  [t("client.consentSms"), yesNo(m.consentSms)],
+                  [t("client.consentEmail"), yesNo(m.consentEmail)],
+                  [t("client.segment"), m.segment],
+                  [t("client.channel"), m.acquisitionChannel],
+                ]}
+              />
+            )
           );
         }}
       </Section>
@@ -183,12 +185,17 @@ export function ClientCard({ id }: { id: string }) {
   );
 }
 
-function Fragmented({ term, children }: { term: string; children: ReactNode }) {
+/** A definition list of label → value; a missing value shows as a dash. */
+function Facts({ rows }: { rows: readonly (readonly [string, ReactNode])[] }) {
   return (
-    <>
-      <dt>{term}</dt>
-      <dd>{children}</dd>
-    </>
+    <dl className="facts">
+      {rows.map(([term, value], index) => (
+        <Fragment key={`${term}-${index}`}>
+          <dt>{term}</dt>
+          <dd>{value ?? "—"}</dd>
+        </Fragment>
+      ))}
+    </dl>
   );
 }
 
@@ -218,8 +225,10 @@ function Section<T>({ title, id, document, children }: SectionProps<T>) {
 }
 
 function SectionBody<T>({ document, id, render }: { document: TypedDocumentString<T, { id: string }>; id: string; render: (data: T) => ReactNode }) {
+  const { t } = useI18n();
   const result = useQuery(document, { id });
   if (result.error) return <ErrorPanel error={result.error} onRetry={result.refetch} />;
   if (!result.data) return <Skeleton lines={3} />;
-  return <div className="section-body">{render(result.data)}</div>;
+  const body = render(result.data);
+  return <div className="section-body">{body ?? <EmptyState>{t("client.emptySection")}</EmptyState>}</div>;
 }

@@ -17,8 +17,8 @@ import { Field } from "../../ui/Field";
 import { Skeleton } from "../../ui/states";
 import { notify } from "../notifications/store";
 import { OfferBoard } from "./OfferBoard";
+import { CreateApplicationMutation } from "../shared/operations";
 import {
-  CreateOsagoApplicationMutation,
   IssuePolicyMutation,
   OsagoProductsQuery,
   RegisterClientMutation,
@@ -61,7 +61,7 @@ export function OsagoPage() {
   const registered = useRef<{ owner: string; clientId: string } | undefined>(undefined);
   const attempt = useRef<{ content: string; key: string } | undefined>(undefined);
   const register = useMutation(RegisterClientMutation);
-  const createApplication = useMutation(CreateOsagoApplicationMutation);
+  const createApplication = useMutation(CreateApplicationMutation);
   const requestQuotes = useMutation(RequestOsagoQuotesMutation);
 
   const update = (field: keyof OsagoForm) => (event: { target: { value: string } }) => {

@@ -20,19 +20,6 @@ export const RegisterClientMutation = graphql(`
   }
 `);
 
-export const CreateOsagoApplicationMutation = graphql(`
-  mutation CreateOsagoApplication($input: ApplicationInput!, $idempotencyKey: String!) {
-    createApplication(input: $input, idempotencyKey: $idempotencyKey) {
-      created
-      application {
-        id
-        number
-        status
-      }
-    }
-  }
-`);
-
 export const OfferFieldsFragment = graphql(`
   fragment OfferFields on Offer {
     id

@@ -72,7 +72,6 @@ export function useOfferStream(sessionId: string, initial: readonly Offer[]): Of
       },
     );
     // Re-subscribing on every settled offer is not wanted: only the session matters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sessionId, allSettled && "done"]);
 
   useEffect(() => {
