@@ -60,6 +60,11 @@ describe("validateOsagoForm mirrors the API's rules", () => {
     expect(validateOsagoForm({ ...VALID, driverAge: "20", driverExperienceYears: "5" }, t, TODAY).driverExperienceYears).toBe(
       "Experience from 0 to 4 years.",
     );
+    // An invalid age gets its own message; the experience is not judged against it.
+    const errors = validateOsagoForm({ ...VALID, driverAge: "", driverExperienceYears: "12" }, t, TODAY);
+    expect(errors.driverAge).toBe("Driver age from 18 to 100.");
+    expect(errors.driverExperienceYears).toBeUndefined();
+    expect(validateOsagoForm({ ...VALID, driverExperienceYears: "" }, t, TODAY).driverExperienceYears).toBe("Fill in this field.");
   });
 
   it("maps the server's field paths onto the form", () => {

@@ -122,9 +122,11 @@ export function validateOsagoForm(form: OsagoForm, t: Translate, today: Date = n
   const age = wholeNumber(form.driverAge);
   if (age === null || age < MIN_DRIVER_AGE || age > MAX_DRIVER_AGE) fail("driverAge", "validation.driverAge");
   const experience = wholeNumber(form.driverExperienceYears);
-  const maxExperience = Math.max((age ?? MIN_DRIVER_AGE) - EARLIEST_DRIVING_AGE, 0);
-  if (experience === null || experience > maxExperience) {
-    fail("driverExperienceYears", "validation.experience", { max: maxExperience });
+  if (experience === null) fail("driverExperienceYears", "validation.required");
+  else if (age !== null && age >= MIN_DRIVER_AGE && age <= MAX_DRIVER_AGE) {
+    // Only a valid age bounds the experience; otherwise the age's own message says what to fix.
+    const maxExperience = Math.max(age - EARLIEST_DRIVING_AGE, 0);
+    if (experience > maxExperience) fail("driverExperienceYears", "validation.experience", { max: maxExperience });
   }
   return errors;
 }
