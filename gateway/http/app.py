@@ -27,6 +27,7 @@ from gateway.http.explorer import explorer_html, web_dist
 from gateway.http.web_app import web_app_routes
 from gateway.http.websocket import graphql_ws
 from gateway.pipeline import Gateway, Planner, SupergraphLike, supergraph_id_of
+from gateway.readiness import ready
 from gateway.telemetry import Metrics
 
 __all__ = ["app_from_env", "create_app", "open_transport", "subgraph_urls", "tune_gc"]
@@ -137,6 +138,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql_ws),
             Route("/health", health, methods=["GET"]),
             Route("/readyz", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
             Route("/healthz", liveness, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
         ],
