@@ -50,7 +50,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.dev:
         overrides["dev"] = True
     settings = Settings.from_env(**overrides)
-    common = {"host": settings.host, "port": settings.port, "loop": "uvloop", "http": "httptools"}
+    # SIGTERM: stop accepting, let in-flight requests finish (at most shutdown_timeout seconds),
+    # close WebSockets with 1012 "service restart" so clients reconnect to another replica.
+    common = {
+        "host": settings.host,
+        "port": settings.port,
+        "loop": "uvloop",
+        "http": "httptools",
+        "timeout_graceful_shutdown": settings.shutdown_timeout,
+    }
     if settings.workers > 1:
         # Workers are separate processes: aggregate their metrics through files.
         metrics_dir = None

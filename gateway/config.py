@@ -66,6 +66,8 @@ class Settings:
     """``REDIS_URL``: partner rate limits and APQ bodies shared by every replica (memory without it)."""
     redis_prefix: str = "insuretech"
     """Namespace of the gateway's Redis keys (``GATEWAY_REDIS_PREFIX``)."""
+    shutdown_timeout: float = 25.0
+    """Seconds in-flight requests get to finish after SIGTERM (below Kubernetes' grace period)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -150,6 +152,7 @@ _ENV_FIELDS: dict[str, type] = {
     "rest_path": str,
     "redis_url": str,
     "redis_prefix": str,
+    "shutdown_timeout": float,
 }
 
 # Conventional unprefixed names, read when the GATEWAY_* variable is not set.

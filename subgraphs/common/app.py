@@ -2,7 +2,8 @@
 
 Routes: ``/graphql`` (GraphQL over HTTP and graphql-transport-ws, served by Strawberry; browsers
 get the offline GraphiQL page of ``subgraphs.common.explorer``),
-``GET /health`` (200 when the backend's gRPC health check answers SERVING, else 503) and
+``GET /health`` (200 when the backend's gRPC health check answers SERVING, else 503: readiness),
+``GET /healthz`` (200 while the process serves: liveness, never restarted for a backend outage) and
 ``GET /metrics`` (Prometheus). The lifespan opens the backend's single ``grpc.aio`` channel
 at startup and closes it at shutdown; the context getter builds fresh loaders per request.
 """
@@ -124,6 +125,9 @@ def create_subgraph_app(
             status_code=200 if serving else 503,
         )
 
+    async def liveness(_request: Request) -> Response:
+        return JSONResponse({"status": "alive", "subgraph": name})
+
     async def metrics(_request: Request) -> Response:
         return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
 
@@ -142,6 +146,7 @@ def create_subgraph_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql_app),
             Route("/health", health, methods=["GET"]),
+            Route("/healthz", liveness, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
         ],
         lifespan=lifespan,

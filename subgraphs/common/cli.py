@@ -22,6 +22,17 @@ def run_subgraph(
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=default_port)
     parser.add_argument("--log-level", default="info")
+    parser.add_argument(
+        "--shutdown-timeout", type=float, default=25.0, help="seconds in-flight requests get after SIGTERM"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level=args.log_level, lifespan="on")
+    # SIGTERM: stop accepting, finish in-flight requests (bounded), close WebSockets with 1012.
+    uvicorn.run(
+        create_app(),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        lifespan="on",
+        timeout_graceful_shutdown=args.shutdown_timeout,
+    )

@@ -71,6 +71,9 @@ async def test_health_is_503_when_the_backend_is_down(name: str) -> None:
         health = await http.get("/health")
         assert health.status_code == 503
         assert health.json()["status"] == "NOT_SERVING"
+        # Liveness does not follow the backend: a backend outage must not restart subgraphs.
+        alive = await http.get("/healthz")
+        assert (alive.status_code, alive.json()) == (200, {"status": "alive", "subgraph": name})
         body = (await http.post("/graphql", json={"query": "{ _service { sdl } }"})).json()
         assert "errors" not in body  # the SDL needs no backend
 
