@@ -1,4 +1,4 @@
-"""``python -m services.applications [--host 127.0.0.1] [--port 50052] [--seed N] [--no-relay]``."""
+"""``python -m services.applications [--host 127.0.0.1] [--port 50052] [--seed N] [--no-relay] [--no-migrate]``."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from services.applications.relay import OutboxRelay
 from services.applications.seed import seed
 from services.common.broker import publisher_from_env
 from services.common.db import Database, database_url_for
-from services.common.migrations import upgrade
+from services.common.migrations import NO_MIGRATE_HELP, upgrade
 from services.common.server import serve
 
 __all__ = ["main"]
 
 
-async def _run(host: str, port: int, seed_clients: int, with_relay: bool) -> None:
+async def _run(host: str, port: int, seed_clients: int, with_relay: bool, migrate: bool) -> None:
     database = Database(database_url_for("applications"), "applications")
-    await upgrade(database, MIGRATIONS_DIR)
+    if migrate:
+        await upgrade(database, MIGRATIONS_DIR)
     if seed_clients:
         created = await seed(database, clients=seed_clients)
         logging.getLogger(__name__).info("seeded %d applications", created)
@@ -40,9 +41,10 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="do not relay the outbox in-process (run python -m services.applications.relay instead)",
     )
+    parser.add_argument("--no-migrate", action="store_true", help=NO_MIGRATE_HELP)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(_run(args.host, args.port, args.seed, not args.no_relay))
+    asyncio.run(_run(args.host, args.port, args.seed, not args.no_relay, not args.no_migrate))
 
 
 if __name__ == "__main__":

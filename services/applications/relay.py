@@ -27,6 +27,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from services.applications import repository
 from services.applications.models import OutboxEvent
@@ -51,6 +52,8 @@ class RelaySettings:
     """Seconds to wait after the first failure; doubled per consecutive failure."""
     max_backoff: float = 30.0
     """Upper bound of the wait between retries."""
+    heartbeat_path: str | None = None
+    """A file whose modification time the loop renews on every turn (a liveness probe reads it)."""
 
 
 def to_message(event: OutboxEvent) -> OutgoingMessage:
@@ -142,6 +145,8 @@ class OutboxRelay:
         """
         backoff = self.settings.initial_backoff
         while not self._stop.is_set():
+            if self.settings.heartbeat_path is not None:
+                _touch(self.settings.heartbeat_path)
             try:
                 count = await self.relay_batch()
             except BrokerUnavailable as exc:
@@ -190,9 +195,15 @@ class OutboxRelay:
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
 
-async def _run_standalone() -> None:
+def _touch(path: str) -> None:
+    """Create ``path`` or renew its modification time (microseconds; no need for a thread)."""
+    with contextlib.suppress(OSError):  # a full or read-only disk must not stop the relay
+        Path(path).touch()
+
+
+async def _run_standalone(heartbeat_path: str | None) -> None:
     database = Database(database_url_for("applications"), "applications")
-    relay = OutboxRelay(database, publisher_from_env())
+    relay = OutboxRelay(database, publisher_from_env(), RelaySettings(heartbeat_path=heartbeat_path))
     loop = asyncio.get_running_loop()
     task = relay.start()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -211,9 +222,15 @@ def main(argv: list[str] | None = None) -> None:
     The backend applies the migrations; until it has, the relay logs and retries.
     """
     parser = argparse.ArgumentParser(prog="python -m services.applications.relay", description=main.__doc__)
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--heartbeat-file",
+        default=None,
+        metavar="PATH",
+        help="renew this file on every loop turn (liveness: insuretech-probe file PATH --max-age S)",
+    )
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(_run_standalone())
+    asyncio.run(_run_standalone(args.heartbeat_file))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ from sqlalchemy import Connection, MetaData, text
 
 from services.common.db import Database
 
-__all__ = ["alembic_config", "run_env", "upgrade"]
+__all__ = ["NO_MIGRATE_HELP", "alembic_config", "run_env", "upgrade"]
+
+NO_MIGRATE_HELP = "do not apply migrations at start (a separate job does: insuretech migrate)"
 
 
 def alembic_config(migrations_dir: Path) -> Config:
@@ -36,6 +38,11 @@ async def upgrade(database: Database, migrations_dir: Path, revision: str = "hea
 
     async with database.engine.begin() as connection:
         if database.is_postgres:
+            # Two processes migrating one schema at once (replicas, a job beside a backend) take
+            # turns: the second finds the schema at head and has nothing to do.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"migrate:{database.schema}"}
+            )
             await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
             await connection.execute(text(f'SET search_path TO "{database.schema}"'))
         await connection.run_sync(_run)

@@ -7,17 +7,18 @@ import asyncio
 import logging
 
 from services.common.db import Database, database_url_for
-from services.common.migrations import upgrade
+from services.common.migrations import NO_MIGRATE_HELP, upgrade
 from services.common.server import serve
 from services.core_app.app import MIGRATIONS_DIR, build_spec
 
 __all__ = ["main"]
 
 
-async def _main(host: str, port: int) -> None:
+async def _main(host: str, port: int, migrate: bool) -> None:
     database = Database(database_url_for("core_app"), "core_app")
     try:
-        await upgrade(database, MIGRATIONS_DIR)
+        if migrate:
+            await upgrade(database, MIGRATIONS_DIR)
         await serve(build_spec(database), f"{host}:{port}")
     finally:
         await database.dispose()
@@ -28,9 +29,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m services.core_app", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=50053, help="port to bind (default 50053)")
+    parser.add_argument("--no-migrate", action="store_true", help=NO_MIGRATE_HELP)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(_main(args.host, args.port))
+    asyncio.run(_main(args.host, args.port, not args.no_migrate))
 
 
 if __name__ == "__main__":

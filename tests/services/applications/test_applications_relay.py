@@ -6,7 +6,8 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -14,6 +15,7 @@ import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from sqlalchemy import select
 
+from insuretech_cli.probe import check_file
 from services.applications.app import build_spec
 from services.applications.models import OutboxEvent
 from services.applications.operations import Applications
@@ -166,6 +168,25 @@ async def test_run_backs_off_while_the_broker_is_down_then_catches_up(applicatio
         await relay.stop()
     assert await unpublished_count(applications.database) == 0
     assert_ordered_once(list(publisher.messages), await outbox_rows(applications.database))
+
+
+async def test_run_renews_the_heartbeat_file_while_the_broker_is_down(
+    applications: Applications, tmp_path: Path
+) -> None:
+    heartbeat = tmp_path / "relay-heartbeat"
+    publisher = InMemoryPublisher()
+    publisher.available = False
+    await make_history(applications)
+    relay = OutboxRelay(applications.database, publisher, replace(FAST, heartbeat_path=str(heartbeat)))
+    relay.start()
+    try:
+        await wait_until(heartbeat.exists)
+        first = heartbeat.stat().st_mtime_ns
+        await wait_until(lambda: relay.failures >= 3 and heartbeat.stat().st_mtime_ns > first)
+    finally:
+        await relay.stop()
+    assert check_file(str(heartbeat), max_age=60) is None
+    assert "last renewed" in (check_file(str(heartbeat), max_age=-1) or "")
 
 
 async def test_build_spec_on_stop_stops_the_relay(applications_database: Database) -> None:
