@@ -122,8 +122,14 @@ def read_methods(spec: BackendSpec) -> tuple[str, ...]:
 
 
 def service_config(spec: BackendSpec, settings: ChannelSettings) -> dict[str, Any]:
-    """The gRPC service config: retries with backoff for read methods, nothing for writes."""
+    """The gRPC service config: round-robin over the backend's addresses; read methods retried.
+
+    ``round_robin`` keeps a connection to every address the name resolves to (a Kubernetes
+    headless Service resolves to every backend pod) and spreads calls over them; with one
+    address it behaves like the default ``pick_first``.
+    """
     return {
+        "loadBalancingConfig": [{"round_robin": {}}],
         "methodConfig": [
             {
                 "name": [{"service": spec.service_name, "method": name} for name in read_methods(spec)],
@@ -135,7 +141,7 @@ def service_config(spec: BackendSpec, settings: ChannelSettings) -> dict[str, An
                     "retryableStatusCodes": ["UNAVAILABLE"],
                 },
             }
-        ]
+        ],
     }
 
 
