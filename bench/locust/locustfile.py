@@ -18,6 +18,7 @@ Run it with ``bench/locust/run.py`` (starts the system on PostgreSQL + Redis), o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import sys
@@ -32,9 +33,11 @@ if str(ROOT) not in sys.path:  # bench.locust.figures, whatever the working dire
 
 import gevent  # noqa: E402
 from gevent.lock import Semaphore  # noqa: E402
+from gevent.queue import Queue  # noqa: E402
 from locust import FastHttpUser, User, constant, constant_throughput, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
-from websocket import WebSocket, WebSocketTimeoutException, create_connection  # noqa: E402
+from locust.runners import STATE_STOPPED, STATE_STOPPING  # noqa: E402
+from websocket import WebSocket, create_connection  # noqa: E402
 
 from bench.locust.figures import (  # noqa: E402
     Endpoint,
@@ -281,78 +284,112 @@ class CheckoutUser(_GraphQLUser):
         self.graphql("checkout", CREATE, {"input": self.application_input(kind), "key": uuid.uuid4().hex})
 
 
+class _Socket:
+    """One graphql-transport-ws connection with a reader greenlet.
+
+    The reader receives every frame as it arrives, so the server's pings are answered even while
+    the user waits on an HTTP call, and hands protocol messages to ``messages``.
+    """
+
+    def __init__(self, url: str, api_key: str) -> None:
+        self.ws: WebSocket = create_connection(
+            url, subprotocols=["graphql-transport-ws"], header=[f"X-API-Key: {api_key}"], timeout=30
+        )
+        self.ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        ack = json.loads(self.ws.recv())
+        if ack.get("type") != "connection_ack":
+            self.ws.close()
+            raise ConnectionError(f"no connection_ack: {ack}")
+        self.ws.settimeout(None)
+        self.messages: Queue[dict[str, Any] | None] = Queue()
+        self.open = True
+        self.reader = gevent.spawn(self._read)
+        _bump("ws_open")
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self.messages.put(json.loads(self.ws.recv()))
+        except Exception:
+            pass
+        finally:
+            if self.open:
+                self.open = False
+                _bump("ws_open", -1)
+            self.messages.put(None)  # wakes a waiting subscriber: the socket is gone
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.ws.send(json.dumps(message))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.ws.close()
+        self.reader.kill()
+
+
 class OsagoUser(_GraphQLUser):
     """One person comparing OSAGO offers: a WebSocket held for the whole run, a quote now and then."""
 
     fixed_count = 2500
     think = 240.0
-    wait_time = constant(0)  # the task itself idles between quotes, reading the socket
+    wait_time = constant(0)  # the task itself idles between quotes
 
     def on_start(self) -> None:
         super().on_start()
-        self.ws: WebSocket | None = None
+        self.socket: _Socket | None = None
         self.operations = 0
-        host = str(self.host).replace("http://", "ws://").replace("https://", "wss://")
-        started = time.perf_counter()
-        try:
-            ws = create_connection(
-                f"{host}/graphql",
-                subprotocols=["graphql-transport-ws"],
-                header=[f"X-API-Key: {self.api_key}"],
-                timeout=30,
-            )
-            ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-            ack = json.loads(ws.recv())
-            if ack.get("type") != "connection_ack":
-                raise ConnectionError(f"no connection_ack: {ack}")
-        except Exception as exc:
-            self._fire("osago: connect", started, exc)
-            return
-        self._fire("osago: connect", started, None)
-        self.ws = ws
-        _bump("ws_open")
+        self._connect()
         # People start at different moments: spread the first quotes over one think time.
         self._idle(random.uniform(0, self.think))
 
     def on_stop(self) -> None:
-        if self.ws is not None:
-            _bump("ws_open", -1)
-            self.ws.close()
-            self.ws = None
+        if self.socket is not None:
+            self.socket.close()
+            self.socket = None
 
-    def _fire(self, name: str, started: float, exc: Exception | None, length: int = 0) -> None:
+    def _connect(self) -> None:
+        host = str(self.host).replace("http://", "ws://").replace("https://", "wss://")
+        started = time.perf_counter()
+        try:
+            self.socket = _Socket(f"{host}/graphql", self.api_key)
+        except Exception as exc:
+            self.socket = None
+            self._fire("osago: connect", started, exc)
+        else:
+            self._fire("osago: connect", started, None)
+
+    def _fire(self, name: str, started: float, exc: Exception | None) -> None:
         self.environment.events.request.fire(
             request_type="WS",
             name=name,
             response_time=(time.perf_counter() - started) * 1000,
-            response_length=length,
+            response_length=0,
             exception=exc,
             context={},
         )
 
     def _idle(self, seconds: float) -> None:
-        """Wait while keeping the socket alive (reading answers the server's pings)."""
+        """Think for ``seconds``, or until the run stops."""
         deadline = time.monotonic() + seconds
-        while self.ws is not None and (remaining := deadline - time.monotonic()) > 0:
-            self.ws.settimeout(min(remaining, 10.0))
-            try:
-                self.ws.recv()
-            except WebSocketTimeoutException:
-                continue
-            except Exception:
-                _bump("ws_open", -1)
-                self.ws = None
+        while (remaining := deadline - time.monotonic()) > 0:
+            runner = self.environment.runner
+            if runner is not None and runner.state in (STATE_STOPPING, STATE_STOPPED):
+                return
+            gevent.sleep(min(remaining, 1.0))
 
     @task
     def quote_then_think(self) -> None:
-        if self.ws is None:
-            gevent.sleep(1)
-            return
-        self._quote()
+        if self.socket is None or not self.socket.open:
+            if self.socket is not None:
+                self.socket.close()
+            self._connect()  # like graphql-ws clients: reconnect, then carry on
+            if self.socket is None:
+                gevent.sleep(1)
+                return
+        self._quote(self.socket)
         self._idle(random.uniform(0.5, 1.5) * self.think)
 
-    def _quote(self) -> None:
-        assert self.ws is not None
+    def _quote(self, socket: _Socket) -> None:
         created = self.graphql(
             "osago: create application",
             CREATE,
@@ -376,23 +413,17 @@ class OsagoUser(_GraphQLUser):
         _bump("quotes_started")
         self.operations += 1
         op_id = str(self.operations)
-        self.ws.settimeout(Targets().quote_deadline_s + 10)
+        variables = {"id": session["requestOsagoQuotes"]["id"]}
         first: float | None = None
         try:
-            self.ws.send(
-                json.dumps(
-                    {
-                        "id": op_id,
-                        "type": "subscribe",
-                        "payload": {
-                            "query": OFFERS,
-                            "variables": {"id": session["requestOsagoQuotes"]["id"]},
-                        },
-                    }
-                )
+            socket.send(
+                {"id": op_id, "type": "subscribe", "payload": {"query": OFFERS, "variables": variables}}
             )
+            deadline = time.monotonic() + Targets().quote_deadline_s + 10
             while True:
-                message = json.loads(self.ws.recv())
+                message = socket.messages.get(timeout=max(0.0, deadline - time.monotonic()))
+                if message is None:
+                    raise ConnectionError("the WebSocket closed before the last offer")
                 if message.get("id") != op_id:
                     continue
                 if message["type"] == "next":

@@ -50,7 +50,7 @@ def children_of(pid: int) -> list[int]:
 
 
 def role_of_cmdline(pid: int) -> str | None:
-    """``gateway``, ``subgraph:<name>`` or ``backend:<name>`` from the command line, else ``None``."""
+    """``gateway``, ``subgraph:<name>``, ``backend:<name>`` or the load generator, else ``None``."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -65,6 +65,8 @@ def role_of_cmdline(pid: int) -> str | None:
         return "subgraph:" + module.split(".", 1)[1]
     if module.startswith("services."):
         return "backend:" + module.split(".", 1)[1]
+    if module == "locust":
+        return "load generator (locust)"
     return None
 
 

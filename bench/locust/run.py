@@ -196,6 +196,7 @@ def _print_usage(
     measurements = {
         role: RoleMeasurement(entry.cpu_s, requests, entry.peak_rss / 2**20)
         for role, entry in sorted(usage.items())
+        if not role.startswith("load generator")
     }
     print()
     print(format_plan(plan_all(measurements, peak), peak))
@@ -210,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {os.cpu_count()} cores; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     with _system(args) as (host, process):
-        roots = [process.pid] if process is not None else []
+        # The system's processes, and Locust's (a child of this one), so its cost is seen too.
+        roots = [os.getpid(), process.pid] if process is not None else [os.getpid()]
         database = args.postgres.rsplit("/", 1)[1]
         sampler = Sampler(roots, (lambda: _postgres_pids(database)) if process is not None else None)
         before = _gateway_requests(host)
