@@ -39,6 +39,7 @@ import httpx  # noqa: E402
 from bench.capacity import RoleMeasurement, format_plan, plan_all  # noqa: E402
 from bench.locust.figures import Targets, scenario_sizes, seed_gateway_rps  # noqa: E402
 from bench.locust.roles import RoleUsage, Sampler  # noqa: E402
+from bench.locust.wal import WalPosition, database_wal_bytes  # noqa: E402
 
 GATEWAY_PORT = 4000
 BANNER_END = "Health at /health"
@@ -78,6 +79,39 @@ async def _ensure_database(url: str) -> None:
             print(f"created database {name}", flush=True)
     finally:
         await connection.close()
+
+
+_SLOT = f"bench_locust_{os.getpid()}"
+
+
+async def _wal_start(url: str) -> WalPosition:
+    """The current WAL position; a temporary replication slot keeps the WAL from here on."""
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("SELECT pg_create_physical_replication_slot($1, true)", _SLOT)
+        row = await connection.fetchrow(
+            "SELECT pg_current_wal_lsn()::text AS lsn, (SELECT timeline_id FROM pg_control_checkpoint()) AS tli, "
+            "current_setting('data_directory') AS data, (SELECT oid FROM pg_database "
+            "WHERE datname = current_database()) AS oid"
+        )
+    finally:
+        await connection.close()
+    return WalPosition(row["lsn"], int(row["tli"]), Path(row["data"]) / "pg_wal", int(row["oid"]))
+
+
+async def _wal_end(url: str) -> str:
+    """The current WAL position; drops the slot ``_wal_start`` made."""
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        lsn = str(await connection.fetchval("SELECT pg_current_wal_lsn()::text"))
+        await connection.execute("SELECT pg_drop_replication_slot($1)", _SLOT)
+    finally:
+        await connection.close()
+    return lsn
 
 
 def _postgres_pids(database: str) -> list[int]:
@@ -216,14 +250,29 @@ def main(argv: list[str] | None = None) -> int:
         database = args.postgres.rsplit("/", 1)[1]
         sampler = Sampler(roots, (lambda: _postgres_pids(database)) if process is not None else None)
         before = _gateway_requests(host)
+        wal_start = asyncio.run(_wal_start(args.postgres)) if process is not None else None
         sampler.start()
-        code = _locust(args, host)
-        usage = sampler.stop()
+        try:
+            code = _locust(args, host)
+        finally:
+            usage = sampler.stop()
+            wal_end = asyncio.run(_wal_end(args.postgres)) if wal_start is not None else None
         window = sampler.stopped_at - sampler.started_at
         requests = _gateway_requests(host) - before
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if process is not None:
         _print_usage(usage, window, requests, args)
+    if wal_start is not None and wal_end is not None:
+        wal = database_wal_bytes(wal_start, wal_end)
+        if wal is None:
+            print("\nWAL of our database: not measured (pg_waldump or pg_wal not readable here).")
+        else:
+            rate = wal / window
+            print(
+                f"\nWAL of our database: {wal / 2**20:.1f} MiB in {window:.0f} s = {rate / 1024:.0f} KiB/s, "
+                f"{rate * 86400 / 2**30:.1f} GiB per day at this load ({wal / max(requests, 1) / 1024:.1f} KiB "
+                "per gateway request)."
+            )
     return code if code in (0, 3, 4) else 1
 
 
