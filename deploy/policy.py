@@ -57,6 +57,11 @@ def _name(obj: Manifest) -> str:
     return str(obj.get("metadata", {}).get("name", ""))
 
 
+def _flag(code: str, obj: Manifest, message: str) -> Violation:
+    """A violation of rule ``code`` by ``obj``."""
+    return Violation(code, str(obj.get("kind", "")), _name(obj), message)
+
+
 def _pod_spec(obj: Manifest) -> Manifest:
     return dict(obj.get("spec", {}).get("template", {}).get("spec", {}))
 
@@ -105,11 +110,8 @@ def rule_probes(ctx: _Context) -> Iterator[Violation]:
             if served and "readinessProbe" not in container:
                 missing.append("readinessProbe")
             if missing:
-                yield Violation(
-                    "PROBES",
-                    workload["kind"],
-                    _name(workload),
-                    f"container {container['name']!r} has no {' or '.join(missing)}.",
+                yield _flag(
+                    "PROBES", workload, f"container {container['name']!r} has no {' or '.join(missing)}."
                 )
 
 
@@ -128,19 +130,17 @@ def rule_probe_targets(ctx: _Context) -> Iterator[Violation]:
                 for handler in ("httpGet", "grpc", "tcpSocket"):
                     port = probe.get(handler, {}).get("port")
                     if handler in probe and port not in ports:
-                        yield Violation(
+                        yield _flag(
                             "PROBE_TARGETS",
-                            workload["kind"],
-                            _name(workload),
+                            workload,
                             f"{probe_name} of {container['name']!r} uses port {port!r}, which the "
                             "container does not declare.",
                         )
                 path = probe.get("httpGet", {}).get("path")
                 if role is not None and path is not None and path not in role_routes()[role]:
-                    yield Violation(
+                    yield _flag(
                         "PROBE_TARGETS",
-                        workload["kind"],
-                        _name(workload),
+                        workload,
                         f"{probe_name} of {container['name']!r} requests {path!r}, which the {role} does "
                         f"not serve (it serves {', '.join(sorted(role_routes()[role]))}).",
                     )
@@ -155,11 +155,8 @@ def rule_resources(ctx: _Context) -> Iterator[Violation]:
             missing = [f"requests.{r}" for r in ("cpu", "memory") if r not in requests]
             missing += ["limits.memory"] if "memory" not in limits else []
             if missing:
-                yield Violation(
-                    "RESOURCES",
-                    workload["kind"],
-                    _name(workload),
-                    f"container {container['name']!r} sets no {', '.join(missing)}.",
+                yield _flag(
+                    "RESOURCES", workload, f"container {container['name']!r} sets no {', '.join(missing)}."
                 )
 
 
@@ -171,10 +168,9 @@ def rule_image_pinned(ctx: _Context) -> Iterator[Violation]:
             name = image.split("@", 1)[0]
             tag = name.rsplit(":", 1)[1] if ":" in name.rsplit("/", 1)[-1] else None
             if "@sha256:" not in image and (tag is None or tag == "latest"):
-                yield Violation(
+                yield _flag(
                     "IMAGE_PINNED",
-                    workload["kind"],
-                    _name(workload),
+                    workload,
                     f"container {container['name']!r} runs {image!r}; pin a version tag or a digest.",
                 )
 
@@ -197,12 +193,7 @@ def rule_non_root(ctx: _Context) -> Iterator[Violation]:
             if "ALL" not in context.get("capabilities", {}).get("drop", []):
                 problems.append("capabilities are not dropped (drop: [ALL])")
             if problems:
-                yield Violation(
-                    "NON_ROOT",
-                    workload["kind"],
-                    _name(workload),
-                    f"container {container['name']!r}: {'; '.join(problems)}.",
-                )
+                yield _flag("NON_ROOT", workload, f"container {container['name']!r}: {'; '.join(problems)}.")
 
 
 def rule_disruption_budget(ctx: _Context) -> Iterator[Violation]:
@@ -211,12 +202,7 @@ def rule_disruption_budget(ctx: _Context) -> Iterator[Violation]:
     for workload in ctx.of_kind(*_WORKLOAD_KINDS):
         labels = _pod_labels(workload)
         if not any(selects(b.get("spec", {}).get("selector", {}), labels) for b in budgets):
-            yield Violation(
-                "DISRUPTION_BUDGET",
-                workload["kind"],
-                _name(workload),
-                "no PodDisruptionBudget selects its pods.",
-            )
+            yield _flag("DISRUPTION_BUDGET", workload, "no PodDisruptionBudget selects its pods.")
 
 
 def rule_zone_spread(ctx: _Context) -> Iterator[Violation]:
@@ -230,20 +216,16 @@ def rule_zone_spread(ctx: _Context) -> Iterator[Violation]:
             and selects(c.get("labelSelector", {"matchLabels": {"-": "-"}}), labels)
         ]
         if not zone:
-            yield Violation(
-                "ZONE_SPREAD",
-                workload["kind"],
-                _name(workload),
-                f"no topologySpreadConstraint on {ZONE!r} selects its own pods.",
+            yield _flag(
+                "ZONE_SPREAD", workload, f"no topologySpreadConstraint on {ZONE!r} selects its own pods."
             )
         elif ctx.production and not any(
             c.get("whenUnsatisfiable") == "DoNotSchedule" and c.get("nodeTaintsPolicy") == "Honor"
             for c in zone
         ):
-            yield Violation(
+            yield _flag(
                 "ZONE_SPREAD",
-                workload["kind"],
-                _name(workload),
+                workload,
                 "in production the zone spread must be DoNotSchedule with nodeTaintsPolicy Honor.",
             )
 
@@ -261,10 +243,9 @@ def rule_replicas_per_zone(ctx: _Context) -> Iterator[Violation]:
             continue
         replicas = autoscaled.get(_name(workload), workload.get("spec", {}).get("replicas", 1))
         if replicas < 3:
-            yield Violation(
+            yield _flag(
                 "REPLICAS_PER_ZONE",
-                workload["kind"],
-                _name(workload),
+                workload,
                 f"runs {replicas} replica(s) (or HPA minimum); production needs at least 3, one per zone.",
             )
 
@@ -278,9 +259,7 @@ def rule_services_match(ctx: _Context) -> Iterator[Violation]:
             continue
         matched = [w for w in workloads if selects(selector, _pod_labels(w))]
         if not matched:
-            yield Violation(
-                "SERVICE_SELECTOR", "Service", _name(service), "its selector matches no workload."
-            )
+            yield _flag("SERVICE_SELECTOR", service, "its selector matches no workload.")
             continue
         names = {
             p.get("name") for w in matched for c in _containers(w, init=False) for p in c.get("ports", [])
@@ -288,10 +267,9 @@ def rule_services_match(ctx: _Context) -> Iterator[Violation]:
         for port in service["spec"].get("ports", []):
             target = port.get("targetPort")
             if isinstance(target, str) and target not in names:
-                yield Violation(
+                yield _flag(
                     "SERVICE_SELECTOR",
-                    "Service",
-                    _name(service),
+                    service,
                     f"targetPort {target!r} is not a port name of the selected pods.",
                 )
 
@@ -302,12 +280,7 @@ def rule_autoscaler_targets(ctx: _Context) -> Iterator[Violation]:
     for hpa in ctx.of_kind("HorizontalPodAutoscaler"):
         ref = hpa.get("spec", {}).get("scaleTargetRef", {})
         if (ref.get("kind"), ref.get("name")) not in names:
-            yield Violation(
-                "AUTOSCALER_TARGET",
-                "HorizontalPodAutoscaler",
-                _name(hpa),
-                f"scales {ref}, which is not rendered.",
-            )
+            yield _flag("AUTOSCALER_TARGET", hpa, f"scales {ref}, which is not rendered.")
 
 
 def _operator_secrets(ctx: _Context) -> set[str]:
@@ -360,10 +333,9 @@ def rule_references(ctx: _Context) -> Iterator[Violation]:
     for workload in ctx.of_kind(*_WORKLOAD_KINDS, "Job"):
         for kind, name in sorted(set(_referenced(workload))):
             if (kind, name) not in rendered and not (kind == "Secret" and name in provided):
-                yield Violation(
+                yield _flag(
                     "REFERENCES",
-                    workload["kind"],
-                    _name(workload),
+                    workload,
                     f"names {kind} {name!r}, which is neither rendered nor provided "
                     f"(an operator's, or listed in the Namespace annotation {EXTERNAL_SECRETS_ANNOTATION!r}).",
                 )
@@ -371,9 +343,7 @@ def rule_references(ctx: _Context) -> Iterator[Violation]:
         for tls in ingress.get("spec", {}).get("tls", []):
             name = tls.get("secretName", "")
             if ("Secret", name) not in rendered and name not in provided:
-                yield Violation(
-                    "REFERENCES", "Ingress", _name(ingress), f"names TLS Secret {name!r}, not provided."
-                )
+                yield _flag("REFERENCES", ingress, f"names TLS Secret {name!r}, not provided.")
 
 
 def rule_no_credentials_in_env(ctx: _Context) -> Iterator[Violation]:
@@ -382,10 +352,9 @@ def rule_no_credentials_in_env(ctx: _Context) -> Iterator[Violation]:
         for container in _containers(workload):
             for env in container.get("env", []):
                 if _CREDENTIALS_IN_URL.search(str(env.get("value", ""))):
-                    yield Violation(
+                    yield _flag(
                         "CREDENTIALS_IN_ENV",
-                        workload["kind"],
-                        _name(workload),
+                        workload,
                         f"env {env['name']!r} of {container['name']!r} holds credentials; take them from a Secret.",
                     )
 
@@ -397,9 +366,7 @@ def rule_ingress_tls(ctx: _Context) -> Iterator[Violation]:
         covered = {h for tls in spec.get("tls", []) for h in tls.get("hosts", [])}
         for rule in spec.get("rules", []):
             if rule.get("host") not in covered:
-                yield Violation(
-                    "INGRESS_TLS", "Ingress", _name(ingress), f"host {rule.get('host')!r} has no TLS."
-                )
+                yield _flag("INGRESS_TLS", ingress, f"host {rule.get('host')!r} has no TLS.")
 
 
 def _peer_problem(peer: Manifest, workload: Manifest) -> str | None:
@@ -453,22 +420,12 @@ def rule_network_isolation(ctx: _Context) -> Iterator[Violation]:
             for rule in policy["spec"].get("ingress", []):
                 peers = rule.get("from")
                 if not peers:
-                    yield Violation(
-                        "NETWORK",
-                        workload["kind"],
-                        _name(workload),
-                        f"policy {_name(policy)!r} admits every source.",
-                    )
+                    yield _flag("NETWORK", workload, f"policy {_name(policy)!r} admits every source.")
                     continue
                 for peer in peers:
                     problem = _peer_problem(peer, workload)
                     if problem is not None:
-                        yield Violation(
-                            "NETWORK",
-                            workload["kind"],
-                            _name(workload),
-                            f"policy {_name(policy)!r} admits {problem}.",
-                        )
+                        yield _flag("NETWORK", workload, f"policy {_name(policy)!r} admits {problem}.")
 
 
 def rule_drain_time(ctx: _Context) -> Iterator[Violation]:
@@ -479,10 +436,9 @@ def rule_drain_time(ctx: _Context) -> Iterator[Violation]:
             wait = container.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)
             drain = 25 if role_of(container) in ("gateway", "subgraph") else 0
             if grace < wait + drain:
-                yield Violation(
+                yield _flag(
                     "DRAIN_TIME",
-                    workload["kind"],
-                    _name(workload),
+                    workload,
                     f"terminationGracePeriodSeconds {grace} < preStop {wait} s + drain {drain} s: "
                     "requests would be cut by SIGKILL.",
                 )
