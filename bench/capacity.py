@@ -69,7 +69,7 @@ def plan_role(
 def format_plan(plans: list[RolePlan], peak_rps: float, *, zones: int = 3, utilisation: float = 0.65) -> str:
     """The table printed by the benchmark and copied into docs/capacity.md."""
     lines = [
-        f"Capacity at {peak_rps:g} gateway req/s, {zones} zones, one lost; 1 CPU per pod at "
+        f"Capacity at {peak_rps:.1f} gateway req/s, {zones} zones, one lost; 1 CPU per pod at "
         f"{utilisation:.0%} (the HPA target):",
         "| role | CPU ms/req | req/s per core | cores at peak | pods at peak | per zone | replicas | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -45,5 +45,5 @@ def test_no_requests_is_an_error() -> None:
 def test_the_table() -> None:
     plans = plan_all({"gateway": RoleMeasurement(10.0, 1000, 70.4)}, 100)
     text = format_plan(plans, 100)
-    assert text.splitlines()[0].startswith("Capacity at 100 gateway req/s, 3 zones, one lost")
+    assert text.splitlines()[0].startswith("Capacity at 100.0 gateway req/s, 3 zones, one lost")
     assert "| gateway | 10.00 | 100 | 1.00 | 1.54 | 1 | 3 | 70 |" in text

@@ -71,7 +71,9 @@ def test_service_config_retry_policy() -> None:
 
 def test_a_name_with_several_addresses_spreads_calls_round_robin() -> None:
     # A headless Service resolves to every backend pod: each gets its own subchannel.
-    assert service_config(APPLICATIONS, ChannelSettings("x:1"))["loadBalancingConfig"] == [{"round_robin": {}}]
+    assert service_config(APPLICATIONS, ChannelSettings("x:1"))["loadBalancingConfig"] == [
+        {"round_robin": {}}
+    ]
 
 
 def test_channel_options_carry_keepalive_and_service_config() -> None:
