@@ -24,7 +24,7 @@ __all__ = [
     "seed_gateway_rps",
 ]
 
-PER_USER_RPS = {"search": 2.0, "checkout": 2.0, "flood": 10.0, "steady": 4.0}
+PER_USER_RPS = {"search": 2.0, "checkout": 2.0, "flood": 5.0, "steady": 4.0}
 """Requests per second one Locust user of each constant-rate scenario sends."""
 
 

@@ -40,7 +40,7 @@ def test_scenario_sizes_send_each_rate_in_total() -> None:
         "search": 25,
         "checkout": 5,
         "osago": 2500,
-        "flood": 25,
+        "flood": 50,
         "steady": 2,
     }
     assert scenario_sizes(51, 0, 0, 0, 0)["search"] == 26
