@@ -174,6 +174,25 @@ def _system(args: argparse.Namespace) -> Iterator[tuple[str, subprocess.Popen[st
         log.close()
 
 
+def _forget_redis_keys(url: str, prefix: str) -> int:
+    """Delete the run's own Redis keys (plans, rate-limit windows, quotes): nothing else."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        # The gateway's keys live under "PREFIX:" and its rate-limit windows under "PREFIX-rl".
+        keys = [
+            k
+            for pattern in (f"{prefix}:*", f"{prefix}-rl*")
+            for k in client.scan_iter(match=pattern, count=1000)
+        ]
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+        return len(keys)
+    finally:
+        client.close()
+
+
 def _gateway_requests(host: str) -> int:
     """The gateway's own count of executed GraphQL requests (``gateway_requests_total``)."""
     text = httpx.get(f"{host}/metrics", timeout=10).text
@@ -260,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         window = sampler.stopped_at - sampler.started_at
         requests = _gateway_requests(host) - before
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if process is not None:
+        _forget_redis_keys(args.redis, args.redis_prefix)
     if process is not None:
         _print_usage(usage, window, requests, args)
     if wal_start is not None and wal_end is not None:
