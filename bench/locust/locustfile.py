@@ -53,17 +53,15 @@ WEBAPP_KEY = "demo-webapp-key-2026"
 FLOOD_KEY = "demo-acme-bank-key-2026"
 STEADY_KEY = "demo-travelshop-key-2026"
 
-SEARCH_APPLICATIONS = "query S($q: String!) { searchApplications(q: $q, limit: 20) { id number status } }"
-SEARCH_CLIENTS = "query C($q: String!) { searchClients(query: $q, limit: 20) { id fullName phone } }"
-PRODUCTS = (
-    "query P($kind: ProductKind) { products(kind: $kind, includeInactive: false) { id code name kind } }"
-)
-CREATE = (
-    "mutation Create($input: ApplicationInput!, $key: String!) { createApplication(input: $input, "
-    "idempotencyKey: $key) { created application { id number status } } }"
-)
-QUOTE = "mutation Q($input: OsagoQuoteInput!) { requestOsagoQuotes(input: $input) { id } }"
-OFFERS = "subscription O($id: ID!) { osagoOffers(sessionId: $id) { id status premium { kopecks } insurer { name } } }"
+
+# The web app runs only its trusted documents (decision 0010): the operations of its build's
+# manifest, sent by hash as the app does.
+def _webapp_operations() -> dict[str, str]:
+    manifest = json.loads((ROOT / "deploy" / "manifests" / "webapp.json").read_text(encoding="utf-8"))
+    return {op["name"]: op["id"] for op in manifest["operations"]}
+
+
+WEBAPP_OPERATIONS = _webapp_operations()
 
 
 def _manifest_body(name: str) -> str:
@@ -205,10 +203,15 @@ class _GraphQLUser(FastHttpUser):
     api_key = WEBAPP_KEY
 
     def graphql(
-        self, name: str, query: str, variables: dict[str, Any] | None = None
+        self, name: str, operation: str, variables: dict[str, Any] | None = None
     ) -> dict[str, Any] | None:
-        """POST one operation; a failure is any non-200, a GraphQL error or no data."""
-        body = {"query": query, "variables": variables or {}}
+        """POST one of the web app's persisted operations by hash; a failure is any non-200,
+        a GraphQL error or no data."""
+        body = {
+            "operationName": operation,
+            "variables": variables or {},
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": WEBAPP_OPERATIONS[operation]}},
+        }
         with self.client.post(
             "/graphql", json=body, headers={"X-API-Key": self.api_key}, name=name, catch_response=True
         ) as response:
@@ -228,11 +231,14 @@ class _GraphQLUser(FastHttpUser):
                 self._load_ids()
 
     def _load_ids(self) -> None:
-        page = self.graphql("setup", "{ clientsPage(first: 100) { nodes { id } } }")
-        products = self.graphql("setup", "{ products(includeInactive: false) { id kind } }")
-        if not page or not products:
+        products = self.graphql("setup", "Products")
+        clients: set[str] = set()
+        for surname in CLIENT_NAMES:
+            found = self.graphql("setup", "SearchClients", {"query": surname})
+            clients.update(c["id"] for c in (found or {}).get("searchClients", []))
+        if not products or not clients:
             raise RuntimeError("The gateway did not answer the set-up queries; is the system up and seeded?")
-        _Shared.clients = [node["id"] for node in page["clientsPage"]["nodes"]]
+        _Shared.clients = sorted(clients)
         for product in products["products"]:
             _Shared.products.setdefault(product["kind"], []).append(product["id"])
 
@@ -262,15 +268,17 @@ class SearchUser(_GraphQLUser):
 
     @task(3)
     def search_applications(self) -> None:
-        self.graphql("search", SEARCH_APPLICATIONS, {"q": random.choice(SEARCH_WORDS)})
+        self.graphql(
+            "search", "BackOfficeSearchApplications", {"q": random.choice(SEARCH_WORDS), "limit": 20}
+        )
 
     @task(2)
     def search_clients(self) -> None:
-        self.graphql("search", SEARCH_CLIENTS, {"q": random.choice(CLIENT_NAMES)})
+        self.graphql("search", "SearchClients", {"query": random.choice(CLIENT_NAMES)})
 
     @task(1)
     def list_products(self) -> None:
-        self.graphql("search", PRODUCTS, {"kind": random.choice(["LIFE", "OSAGO", "TRAVEL", None])})
+        self.graphql("search", "Products")
 
 
 class CheckoutUser(_GraphQLUser):
@@ -281,7 +289,8 @@ class CheckoutUser(_GraphQLUser):
     @task
     def checkout(self) -> None:
         kind = random.choice([k for k in ("LIFE", "TRAVEL", "PROPERTY") if k in _Shared.products])
-        self.graphql("checkout", CREATE, {"input": self.application_input(kind), "key": uuid.uuid4().hex})
+        variables = {"input": self.application_input(kind), "idempotencyKey": uuid.uuid4().hex}
+        self.graphql("checkout", "WebCreateApplication", variables)
 
 
 class _Socket:
@@ -392,8 +401,8 @@ class OsagoUser(_GraphQLUser):
     def _quote(self, socket: _Socket) -> None:
         created = self.graphql(
             "osago: create application",
-            CREATE,
-            {"input": self.application_input("OSAGO"), "key": uuid.uuid4().hex},
+            "WebCreateApplication",
+            {"input": self.application_input("OSAGO"), "idempotencyKey": uuid.uuid4().hex},
         )
         if not created:
             return
@@ -407,18 +416,21 @@ class OsagoUser(_GraphQLUser):
             "driverExperienceYears": 3,
         }
         started = time.perf_counter()
-        session = self.graphql("osago: request quotes", QUOTE, {"input": quote_input})
+        session = self.graphql("osago: request quotes", "RequestOsagoQuotes", {"input": quote_input})
         if not session:
             return
         _bump("quotes_started")
         self.operations += 1
         op_id = str(self.operations)
-        variables = {"id": session["requestOsagoQuotes"]["id"]}
+        variables = {"sessionId": session["requestOsagoQuotes"]["id"]}
+        payload = {
+            "operationName": "OsagoOffers",
+            "variables": variables,
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": WEBAPP_OPERATIONS["OsagoOffers"]}},
+        }
         first: float | None = None
         try:
-            socket.send(
-                {"id": op_id, "type": "subscribe", "payload": {"query": OFFERS, "variables": variables}}
-            )
+            socket.send({"id": op_id, "type": "subscribe", "payload": payload})
             deadline = time.monotonic() + Targets().quote_deadline_s + 10
             while True:
                 message = socket.messages.get(timeout=max(0.0, deadline - time.monotonic()))

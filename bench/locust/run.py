@@ -147,7 +147,7 @@ def _system(args: argparse.Namespace) -> Iterator[tuple[str, subprocess.Popen[st
     }
     log_path = args.logs / "insuretech-up.log"
     log = log_path.open("w")
-    command = [sys.executable, "-m", "insuretech_cli.main", "up", "--partners"]
+    command = [sys.executable, "-m", "insuretech_cli.main", "up", "--partners", "--no-web"]
     command += ["--port-offset", str(args.port_offset), "--clients", str(args.clients)]
     # Output goes to a file, never a pipe nobody reads once the banner is out.
     process = subprocess.Popen(

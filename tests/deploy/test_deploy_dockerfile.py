@@ -75,9 +75,10 @@ def test_the_final_stage_is_slim_non_root_and_health_checked() -> None:
     assert any(line.startswith("HEALTHCHECK ") for line in final)
     assert any(line.startswith("STOPSIGNAL SIGTERM") for line in final)
     assert not any(re.search(r"\b(apt-get|apk|gcc|build-essential|pip install)\b", line) for line in final)
-    assert any("-c constraints.txt" in line for line in stages[0]), (
-        "dependencies are pinned by constraints.txt"
-    )
+    builds = [line for stage in stages[:-1] for line in stage]
+    assert any("-c constraints.txt" in line for line in builds), "dependencies are pinned by constraints.txt"
+    assert any(line.startswith("RUN npm ci") for line in builds), "the web app is built from its lock file"
+    assert any(line.startswith("COPY --from=web ") for line in final), "the gateway serves the web app"
 
 
 def test_the_build_context_excludes_local_state() -> None:
