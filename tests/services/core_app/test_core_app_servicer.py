@@ -206,7 +206,9 @@ async def test_watch_streams_offers_in_arrival_order(catalog_database: Database)
 async def test_slow_insurer_times_out_over_grpc(catalog_database: Database) -> None:
     gateways = {code: ScriptedInsurer() for code in insurer_codes()}
     gateways["GARANT"] = ScriptedInsurer(delay_s=10)
-    async with serve(catalog_database, gateways, replace(FAST_CONFIG, deadline_s=0.2)) as client:
+    # The deadline leaves the four prompt insurers a full second: at 0.2 s, one of them settled after
+    # the deadline's TIMED_OUT on a machine at load average 12.
+    async with serve(catalog_database, gateways, replace(FAST_CONFIG, deadline_s=1.0)) as client:
         session = await client.RequestOsagoQuotes(QUOTE_REQUEST)
         watched = [o async for o in client.WatchQuoteSession(pb.GetQuoteSessionRequest(id=session.id))]
     assert [o.status for o in watched] == [pb.OFFERED] * 4 + [pb.TIMED_OUT]
