@@ -124,12 +124,13 @@ async def test_insurers_are_asked_in_parallel(
 async def test_slow_insurer_times_out_while_the_others_arrive(
     catalog_database: Database, aggregators: list[QuoteAggregator]
 ) -> None:
-    config = replace(FAST_CONFIG, deadline_s=0.3, call_timeout_s=5.0)
+    # A 1 s deadline: the four prompt insurers must settle before it even on a loaded machine.
+    config = replace(FAST_CONFIG, deadline_s=1.0, call_timeout_s=5.0)
     gateways = scripted(URAL=ScriptedInsurer(delay_s=10.0))
     aggregator = aggregator_for(catalog_database, gateways, config)
     aggregators.append(aggregator)
     view = await aggregator.start_session(QUOTE)
-    for _ in range(100):
+    for _ in range(90):
         partial = await load_session(catalog_database, view.session.id, config)
         if sum(o.status != "PENDING" for o in partial.offers) == 4:
             break
@@ -143,7 +144,7 @@ async def test_slow_insurer_times_out_while_the_others_arrive(
     assert statuses.pop(ural) == "TIMED_OUT"
     assert set(statuses.values()) == {"OFFERED"}
     assert final.offers[-1].insurer_id == ural, "the timed-out offer arrived last"
-    assert "within 0.3 s" in final.offers[-1].failure_reason
+    assert "within 1 s" in final.offers[-1].failure_reason
 
 
 async def test_watch_streams_offers_in_arrival_order(
