@@ -9,9 +9,10 @@ groups run in waves by dependency depth. Mutation steps are sequenced.
 
 from __future__ import annotations
 
+from gateway.planner.conditions import Condition
 from gateway.planner.errors import PlanningError
 from gateway.planner.fetch_graph import FetchGraph, FetchGroup
-from gateway.planner.operation import Condition, NormalizedOperation
+from gateway.planner.operation import NormalizedOperation
 from gateway.planner.plan import (
     BatchFetchNode,
     ConditionNode,

@@ -17,21 +17,36 @@ from gateway.planner.selection import SelectionNode
 from gateway.types import SubgraphName
 
 if TYPE_CHECKING:
-    from gateway.planner.operation import Condition, NSelection
+    from gateway.planner.conditions import Condition
+    from gateway.planner.operation import NSelection
+    from gateway.planner.position import Position
 
 __all__ = ["FetchGraph", "FetchGroup", "Source"]
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where an entity group's objects come from: the parent position's node and runtime type."""
+    """Where an entity group's objects come from, and the key selected there for the jump."""
 
-    group_id: int
-    node: SelectionNode
-    """The parent group's selection node at the entity's path (inside ``... on object_type``)."""
-    object_type: str
+    position: Position
+    """The parent group's position at the entity's path (inside ``... on object_type``)."""
     key: tuple[NSelection, ...] = ()
     """The key selected at the source for this jump (aliases applied)."""
+
+    @property
+    def group_id(self) -> int:
+        """The id of the group the objects come from."""
+        return self.position.group.id
+
+    @property
+    def node(self) -> SelectionNode:
+        """The parent group's selection node at the entity's path."""
+        return self.position.node
+
+    @property
+    def object_type(self) -> str:
+        """The runtime type of the objects at the source."""
+        return self.position.type_name
 
 
 @dataclass(eq=False)

@@ -3,7 +3,9 @@
 Named fragments become inline fragments, fragments on the enclosing type are inlined, fields
 with the same response key are merged, constant ``@skip``/``@include`` are evaluated, and
 variable-driven ones become ``Condition``s kept on the selection (they are forwarded to the
-subgraph and also turn into ``ConditionNode``s around fetches that only serve them).
+subgraph and also turn into ``ConditionNode``s around fetches that only serve them). What
+constant conditions exclude is removed here, once: a fragment left empty disappears, and a
+composite field left without sub-selections keeps ``__typename`` (it still answers ``{}``).
 Arguments are kept printed (``'currency:"USD"'``) with the variables they use, so selections
 are hashable and cheap to print into subgraph operations.
 
@@ -39,6 +41,7 @@ from graphql import (
     print_ast,
 )
 
+from gateway.planner.conditions import Condition, Conditions, conjoin
 from gateway.planner.errors import InvalidOperationError
 
 __all__ = [
@@ -53,18 +56,6 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class Condition:
-    """A variable-driven ``@include(if: $v)`` (``include=True``) or ``@skip(if: $v)``."""
-
-    variable: str
-    include: bool
-
-    def printed(self) -> str:
-        """The directive as printed in a subgraph operation."""
-        return f"@{'include' if self.include else 'skip'}(if:${self.variable})"
-
-
-@dataclass(frozen=True, slots=True)
 class NField:
     """A field selection: response key, printed arguments, conditions and sub-selections."""
 
@@ -74,7 +65,8 @@ class NField:
     """``(name, printed value)`` pairs in source order."""
     variables: frozenset[str] = frozenset()
     """Variables used by the arguments."""
-    conditions: tuple[Condition, ...] = ()
+    conditions: Conditions = ()
+    """A canonical conjunction (``conditions.conjoin``)."""
     selections: tuple[NSelection, ...] = ()
 
     @property
@@ -83,7 +75,7 @@ class NField:
         return self.alias or self.name
 
     @property
-    def signature(self) -> tuple[str, tuple[tuple[str, str], ...], tuple[Condition, ...]]:
+    def signature(self) -> tuple[str, tuple[tuple[str, str], ...], Conditions]:
         """What must be equal for two selections with the same response key to merge."""
         return (self.name, self.arguments, self.conditions)
 
@@ -93,7 +85,8 @@ class NFragment:
     """An inline fragment (named fragments are inlined into these)."""
 
     type_condition: str
-    conditions: tuple[Condition, ...] = ()
+    conditions: Conditions = ()
+    """A canonical conjunction (``conditions.conjoin``)."""
     selections: tuple[NSelection, ...] = ()
 
 
@@ -113,8 +106,8 @@ class NormalizedOperation:
     """Variable name → printed definition without ``$`` name (``'Int=5'``)."""
 
 
-def _conditions(directives: Iterable[DirectiveNode]) -> tuple[Condition, ...] | None:
-    """Variable conditions of a selection; ``None`` when a constant condition excludes it."""
+def _conditions(directives: Iterable[DirectiveNode]) -> Conditions | None:
+    """Variable conditions of a selection; ``None`` when they exclude it whatever the variables."""
     out: list[Condition] = []
     for directive in directives:
         name = directive.name.value
@@ -127,7 +120,7 @@ def _conditions(directives: Iterable[DirectiveNode]) -> tuple[Condition, ...] | 
                 return None
         elif isinstance(value, VariableNode):
             out.append(Condition(value.name.value, include))
-    return tuple(out)
+    return conjoin(out)
 
 
 def _variables_in(nodes: Sequence[ArgumentNode]) -> frozenset[str]:
@@ -170,6 +163,11 @@ class _Normalizer:
             selections: tuple[NSelection, ...] = ()
             if node.selection_set is not None:
                 selections = self.selection_set(node.selection_set, self.field_type(parent, node.name.value))
+                if not selections:
+                    # Every sub-selection was excluded by a constant condition: the field is
+                    # still selected and answers ``{}``, but a subgraph document needs a
+                    # sub-selection, so ``__typename`` stands in (the response never shows it).
+                    selections = (NField("__typename"),)
             return [
                 NField(
                     name=node.name.value,
@@ -195,6 +193,8 @@ class _Normalizer:
         if conditions is None:
             return []
         inner = self.selection_set(selection_set, type_condition)
+        if not inner:
+            return []  # contributes nothing, whatever its conditions
         if type_condition == parent and not conditions:
             return list(inner)
         return [NFragment(type_condition=type_condition, conditions=conditions, selections=inner)]

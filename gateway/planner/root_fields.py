@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gateway.planner.best import choose_root_subgraph, covers
+from gateway.planner.conditions import conjoin
 from gateway.planner.errors import NoPathFoundError, PlanningError
 from gateway.planner.fetch_graph import FetchGraph
 from gateway.planner.operation import NField, NFragment, NormalizedOperation, NSelection
@@ -39,11 +40,15 @@ def root_fields(operation: NormalizedOperation) -> list[NField]:
 def _flatten(fragment: NFragment) -> list[NField]:
     out: list[NField] = []
     for selection in fragment.selections:
+        if isinstance(selection, NField) and selection.name == "__typename":
+            continue
+        conditions = conjoin(fragment.conditions, selection.conditions)
+        if conditions is None:
+            continue  # included under no values of the variables
         if isinstance(selection, NField):
-            if selection.name != "__typename":
-                out.append(replace(selection, conditions=(*fragment.conditions, *selection.conditions)))
+            out.append(replace(selection, conditions=conditions))
         else:
-            out.extend(_flatten(replace(selection, conditions=(*fragment.conditions, *selection.conditions))))
+            out.extend(_flatten(replace(selection, conditions=conditions)))
     return out
 
 

@@ -4,19 +4,21 @@ While the walker fills a fetch group it adds fields one at a time (client fields
 ``@requires`` fields, ``__typename``); ``SelectionNode`` merges them by response key and
 type condition, and prints the result in the compact form subgraph operations use
 (``{topProducts{__typename upc name}}``). Fragments whose type condition is ``None`` carry only
-conditions (``...@include(if:$v){...}``).
+conditions (``...@include(if:$v){...}``); a conjunction of several conditions prints through
+``conditions.print_conditioned``, so the document stays valid at every level.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from gateway.planner.operation import Condition, NField, NSelection
+from gateway.planner.conditions import Conditions, print_conditioned
+from gateway.planner.operation import NField, NSelection
 from gateway.planner.plan import RequiresField, RequiresInlineFragment, RequiresSelection
 
 __all__ = ["FieldEntry", "SelectionNode", "representation_conflict", "requires_from_node"]
 
-_FragmentKey = tuple[str | None, tuple[Condition, ...]]
+_FragmentKey = tuple[str | None, Conditions]
 
 
 @dataclass(eq=False, slots=True)
@@ -27,7 +29,7 @@ class FieldEntry:
     alias: str | None
     arguments: tuple[tuple[str, str], ...]
     variables: frozenset[str]
-    conditions: tuple[Condition, ...]
+    conditions: Conditions
     sub: SelectionNode | None = None
 
     @property
@@ -40,7 +42,7 @@ class FieldEntry:
 class SelectionNode:
     """A mutable selection set: fields by (response key, conditions) and fragments by type."""
 
-    fields: dict[tuple[str, tuple[Condition, ...]], FieldEntry] = field(default_factory=dict)
+    fields: dict[tuple[str, Conditions], FieldEntry] = field(default_factory=dict)
     fragments: dict[_FragmentKey, SelectionNode] = field(default_factory=dict)
 
     def add_field(self, selection: NField, composite: bool) -> FieldEntry:
@@ -65,7 +67,7 @@ class SelectionNode:
         """Select ``__typename`` here (needed for abstract types and entity representations)."""
         self.add_field(NField("__typename"), composite=False)
 
-    def fragment(self, type_condition: str | None, conditions: tuple[Condition, ...] = ()) -> SelectionNode:
+    def fragment(self, type_condition: str | None, conditions: Conditions = ()) -> SelectionNode:
         """The (possibly new) inline fragment with this type condition and conditions."""
         key = (type_condition, conditions)
         node = self.fragments.get(key)
@@ -141,20 +143,20 @@ class SelectionNode:
         """Print compactly: ``{a b:c(x:1){d} ...on T{e}}``."""
         parts: list[str] = []
         for entry in self.fields.values():
-            text = f"{entry.alias}:{entry.name}" if entry.alias else entry.name
+            head = f"{entry.alias}:{entry.name}" if entry.alias else entry.name
             if entry.arguments:
-                text += "(" + ",".join(f"{name}:{value}" for name, value in entry.arguments) + ")"
-            text += "".join(c.printed() for c in entry.conditions)
+                head += "(" + ",".join(f"{name}:{value}" for name, value in entry.arguments) + ")"
+            body = ""
             if entry.sub is not None:
                 if entry.sub.is_empty():
                     entry.sub.add_typename()
-                text += entry.sub.print()
-            parts.append(text)
+                body = entry.sub.print()
+            parts.append(print_conditioned(head, body, entry.conditions))
         for (type_condition, conditions), node in self.fragments.items():
             if node.is_empty():
                 continue
             head = f"...on {type_condition}" if type_condition else "..."
-            parts.append(head + "".join(c.printed() for c in conditions) + node.print())
+            parts.append(print_conditioned(head, node.print(), conditions))
         return "{" + " ".join(parts) + "}"
 
 

@@ -21,44 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from gateway.planner.best import choose_key_edge
+from gateway.planner.conditions import Conditions, conjoin
 from gateway.planner.errors import UnsatisfiableRequiresError
 from gateway.planner.fetch_graph import FetchGraph, FetchGroup, Source
-from gateway.planner.operation import Condition, NField, NFragment, NSelection
+from gateway.planner.operation import NField, NFragment, NSelection
 from gateway.planner.plan import ValueSetter
+from gateway.planner.position import Position
 from gateway.planner.query_graph import Provided, QueryGraph, narrow, provided_field
 from gateway.planner.selection import SelectionNode, representation_conflict
 from gateway.types import SubgraphName
 
-__all__ = ["Position", "Walker"]
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where the walker is: a node of a fetch group, its type and response path."""
-
-    group: FetchGroup
-    node: SelectionNode
-    type_name: str
-    path: tuple[str, ...]
-    provided: Provided | None = None
-    conditions: frozenset[Condition] = frozenset()
-    visited: frozenset[SubgraphName] = frozenset()
-    """Subgraphs already used at this path in the current chain (stops ping-pong jumps)."""
-    top: bool = False
-    """The node is the top of the group (root selection or an ``_entities`` fragment)."""
-    hops: int = 0
-    """Entity jumps already chained at this path (bounded, so jumps cannot ping-pong forever)."""
-    candidates: frozenset[SubgraphName] = frozenset()
-    """Subgraphs (this one included) that could serve the value at this path: shareable fields
-    below an entity or a shareable root field. A union here only has the members they all know."""
-
-    @property
-    def subgraph(self) -> SubgraphName:
-        """The subgraph of the group."""
-        return self.group.subgraph
+__all__ = ["Walker"]
 
 
 class Walker:
@@ -68,7 +44,6 @@ class Walker:
         self.graph = graph
         self.fetch_graph = fetch_graph
         self._touched: list[set[int]] = []
-        self._source_positions: dict[tuple[int, int], Position] = {}
         self._avoid: frozenset[int] = frozenset()
         self._fetching_keys: set[tuple[tuple[str, ...], str]] = set()
 
@@ -98,14 +73,31 @@ class Walker:
             return residual
         if not self.graph.is_abstract_in(pos.subgraph, pos.type_name):
             return self.jump(pos, pos.type_name, residual, ())
+        return self._jump_by_type(pos, residual, ())
+
+    def _jump_by_type(
+        self, pos: Position, items: tuple[NSelection, ...], conditions: Conditions
+    ) -> tuple[NSelection, ...]:
+        """At an abstract position, resolve residual fragments per object type through jumps.
+
+        A fragment that does not name an object type (a condition-only ``... @include(if: $v)``
+        or one on the abstract type itself) is descended with its conditions added, so the
+        fragments on object types inside it jump under every condition around them.
+        """
         left: list[NSelection] = []
-        for item in residual:
-            if isinstance(item, NFragment) and self.graph.is_object_type(item.type_condition):
-                rest = self.jump(pos, item.type_condition, item.selections, item.conditions)
-                if rest:
-                    left.append(replace(item, selections=rest))
-            else:
+        for item in items:
+            if not isinstance(item, NFragment):
                 left.append(item)
+                continue
+            combined = conjoin(conditions, item.conditions)
+            if combined is None:
+                continue  # included under no values of the variables
+            if self.graph.is_object_type(item.type_condition):
+                rest = self.jump(pos, item.type_condition, item.selections, combined)
+            else:
+                rest = self._jump_by_type(pos, item.selections, combined)
+            if rest:
+                left.append(replace(item, selections=rest))
         return tuple(left)
 
     # -- local resolution ---------------------------------------------------------------------
@@ -266,7 +258,7 @@ class Walker:
         pos: Position,
         object_type: str,
         items: tuple[NSelection, ...],
-        conditions: tuple[Condition, ...],
+        conditions: Conditions,
     ) -> tuple[NSelection, ...]:
         """Resolve ``items`` on objects of ``object_type`` at ``pos`` through ``_entities`` fetches."""
         graph = self.graph
@@ -321,9 +313,14 @@ class Walker:
             group = self.fetch_graph.entity_group(target.graph, pos.path, pos.group, avoid=self._avoid)
             group.deps |= touched - {group.id}
             self._link_source(pos, source_node, object_type, group, target.type_name, edge.key, edge.local)
+            top = group.selection.fragment(target.type_name)
+            if graph.is_abstract_in(target.graph, target.type_name):
+                top.add_typename()
             entity_pos = Position(
                 group=group,
-                node=group.selection.fragment(target.type_name),
+                # The jump's own conditions are printed in the entity fetch too, so the subgraph
+                # resolves (and reports errors for) only what the client asked for.
+                node=top.fragment(None, conditions) if conditions else top,
                 type_name=target.type_name,
                 path=pos.path,
                 conditions=pos.conditions | set(conditions),
@@ -331,8 +328,6 @@ class Walker:
                 top=True,
                 hops=pos.hops + 1,
             )
-            if graph.is_abstract_in(target.graph, target.type_name):
-                entity_pos.node.add_typename()
             created.append(entity_pos)
             remaining = self.plan_items(entity_pos, remaining)
         # What no direct jump covers may still be reachable through a group just created
@@ -388,13 +383,13 @@ class Walker:
                 group.input_rewrites.append(rewrite)
         sources = group.sources.setdefault(type_in_target, [])
         if not any(s.node is source_node for s in sources):
-            sources.append(Source(pos.group.id, source_node, object_type, key))
-            self._source_positions[(group.id, id(source_node))] = replace(
+            position = replace(
                 pos,
                 node=source_node,
                 type_name=object_type,
                 provided=narrow(pos.provided, object_type, self.graph),
             )
+            sources.append(Source(position, key))
 
     # -- @requires ----------------------------------------------------------------------------
     def _plan_requires_field(self, pos: Position, item: NField) -> list[NSelection]:
@@ -427,7 +422,7 @@ class Walker:
                 top=True,
             )
         for source in list(sources):
-            source_pos = self._source_positions[(group.id, id(source.node))]
+            source_pos = source.position
             saved = self._avoid
             self._avoid = saved | self.fetch_graph.descendants(group.id)
             try:
@@ -462,16 +457,17 @@ class Walker:
                 subgraph, pos.path, parent, requires_key=f"requires{index}", avoid=self._avoid
             )
             conflict = any(
-                representation_conflict(group.requires, self._probe(requirement, s.object_type))
-                for s in sources or [Source(pos.group.id, pos.node, type_name)]
+                representation_conflict(group.requires, self._probe(requirement, object_type))
+                for object_type in [s.object_type for s in sources] or [type_name]
             )
             if not conflict:
                 break
             index += 1
         if sources:
             for source in sources:
-                source_pos = self._source_positions[(pos.group.id, id(source.node))]
-                self._link_source(source_pos, source.node, source.object_type, group, type_name, source.key)
+                self._link_source(
+                    source.position, source.node, source.object_type, group, type_name, source.key
+                )
             return group
         key = next(
             (
