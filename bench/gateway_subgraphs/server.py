@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import orjson
@@ -47,13 +47,17 @@ def _error(message: str, status: int = 400) -> _Answer:
 
 
 class SubgraphServer:
-    """The ASGI application: routes a POST body to a schema and memoises the serialized answer."""
+    """The ASGI application: routes a POST body to a schema and memoises the serialized answer.
 
-    def __init__(self) -> None:
-        self.schemas: dict[str, GraphQLSchema] = {
-            f"/{name}": schema for name, schema in build_subgraph_schemas().items()
-        }
-        self.schemas["/graphql"] = build_stitched_schema()
+    Args:
+        schemas: Route path → schema; by default the four benchmark subgraphs and ``/graphql``.
+    """
+
+    def __init__(self, schemas: Mapping[str, GraphQLSchema] | None = None) -> None:
+        if schemas is None:
+            schemas = {f"/{name}": schema for name, schema in build_subgraph_schemas().items()}
+            schemas["/graphql"] = build_stitched_schema()
+        self.schemas: dict[str, GraphQLSchema] = dict(schemas)
         self.memo: dict[tuple[str, bytes], _Answer] = {}
         self.requests: dict[str, int] = {}
         self.heaviest: tuple[int, str, bytes] = (0, "", b"")

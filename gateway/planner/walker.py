@@ -242,6 +242,10 @@ class Walker:
             # response needs for an abstract type: always fetch the real ``__typename`` there.
             selections = (*selections, NField("__typename"))
         rest = self.plan_at(child, selections)
+        if not rest:
+            # The field is served here in full, even when nothing below it needs fetching
+            # (only fragments on types this subgraph never returns): its list and nulls count.
+            pos.group.useful = True
         return [replace(item, selections=rest)] if rest else []
 
     def _knows_concrete_types(self, interface: str) -> bool:
