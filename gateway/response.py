@@ -86,22 +86,30 @@ _Field = tuple[str, int, "_Type | None"]
 
 
 class _Context:
-    """Collects shaping errors; knows which paths already carry a subgraph error."""
+    """Collects shaping errors; knows which positions a subgraph error already explains.
 
-    __slots__ = ("error_paths", "errors")
+    A null explained by a subgraph error gets no second error: the error is at that position,
+    below it (a non-null field failed and the subgraph propagated the null up), or above it (a
+    fetch for the whole object failed). Spec: an error already in the list "must not be further
+    affected" by the null it causes.
+    """
+
+    __slots__ = ("covered", "error_paths", "errors")
 
     def __init__(self, upstream_errors: Sequence[JSONObject]) -> None:
         self.errors: list[JSONObject] = []
         self.error_paths = {
             tuple(err["path"]) for err in upstream_errors if isinstance(err.get("path"), list)
         }
+        self.covered = {path[:end] for path in self.error_paths for end in range(len(path) + 1)}
 
     def add(self, message: str, path: _Path, key: str | int) -> None:
-        full = _materialize(path, key)
-        if tuple(full) in self.error_paths:
+        full = tuple(_materialize(path, key))
+        if full in self.covered or any(full[:end] in self.error_paths for end in range(len(full))):
             return
-        self.error_paths.add(tuple(full))
-        self.errors.append({"message": message, "path": full})
+        self.error_paths.add(full)
+        self.covered.add(full)
+        self.errors.append({"message": message, "path": list(full)})
 
 
 def _materialize(path: _Path, key: str | int) -> list[str | int]:

@@ -29,6 +29,8 @@ class Canonical:
     """Paths of errors whose parent positions are present (non-null) in ``data``."""
     pathless_errors: bool
     """Some error had no path (a request error, or one a server could not place)."""
+    repeated_paths: bool = False
+    """Two errors name the same position (one field error is reported once, at its field)."""
 
     def data_equal(self, other: Canonical) -> bool:
         """Equal data, key order included (responses keep the operation's field order)."""
@@ -63,14 +65,15 @@ def canonical(response: Any) -> Canonical:
     body = response if isinstance(response, dict) else {}
     data = body.get("data")
     paths: set[tuple[str | int, ...]] = set()
-    pathless = False
+    pathless = repeated = False
     for error in body.get("errors") or ():
         path = error.get("path") if isinstance(error, dict) else None
         if not isinstance(path, list) or not path:
             pathless = True
         elif _reachable(data, path):
+            repeated = repeated or tuple(path) in paths
             paths.add(tuple(path))
-    return Canonical(data, frozenset(paths), pathless)
+    return Canonical(data, frozenset(paths), pathless, repeated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,8 @@ class Outcome:
     """How two canonical responses compare: ``identical`` or the first kind of difference."""
 
     kind: str
-    """``identical``, ``data`` (data differs), ``error paths`` or ``pathless errors``."""
+    """``identical``, or what differs first: ``data``, ``error paths``, ``pathless errors`` or
+    ``repeated error paths``."""
 
     @property
     def identical(self) -> bool:
@@ -94,4 +98,6 @@ def classify(first: Canonical, second: Canonical) -> Outcome:
         return Outcome("error paths")
     if first.pathless_errors != second.pathless_errors:
         return Outcome("pathless errors")
+    if first.repeated_paths != second.repeated_paths:
+        return Outcome("repeated error paths")
     return Outcome("identical")

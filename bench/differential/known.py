@@ -12,18 +12,30 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from graphql import GraphQLSchema
 
 from bench.differential.compare import canonical, classify
 from bench.differential.generator import GeneratedOperation
 from bench.differential.rewrite import without_conditions
 
-__all__ = ["HIVE_CRASH_REASON", "KNOWN_DIFFERENCES", "AskHive", "KnownDifference"]
+__all__ = ["HIVE_CRASH_REASON", "KNOWN_DIFFERENCES", "AskHive", "Context", "KnownDifference"]
 
 AskHive = Callable[[str, dict[str, Any]], Awaitable[Any]]
 """``ask(document, variables)``: Hive Gateway's response body to another operation."""
 
-Explainer = Callable[[GeneratedOperation, Any, Any, AskHive], Awaitable[bool]]
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What an explanation may use besides the two responses."""
+
+    ask: AskHive
+    schema: GraphQLSchema
+    """The API schema."""
+
+
+Explainer = Callable[[GeneratedOperation, Any, Any, Context], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,24 +45,47 @@ class KnownDifference:
     name: str
     reason: str
     explains: Explainer
-    """``explains(operation, ours, hive, ask)``: whether this defect accounts for the difference."""
+    """``explains(operation, ours, hive, context)``: whether this defect accounts for the difference."""
+    aspect: Literal["data", "errors", "all"] = "all"
+    """What it explains: a difference in ``data``, in error paths, or any."""
 
 
-async def _conditions(operation: GeneratedOperation, ours: Any, hive: Any, ask: AskHive) -> bool:
-    rewritten = without_conditions(operation.document, operation.variables)
-    if rewritten is None:
+async def _equivalent(
+    operation: GeneratedOperation,
+    ours: Any,
+    hive: Any,
+    context: Context,
+    rewritten: str | None,
+    skip: Explainer,
+) -> bool:
+    """Whether Hive answers ``rewritten`` (equivalent to the operation) like ours, possibly up to
+    other known differences, while it answered the operation itself otherwise."""
+    if rewritten is None or rewritten == operation.document:
         return False
-    again = await ask(rewritten, operation.variables)
+    again = await context.ask(rewritten, operation.variables)
     if classify(canonical(again), canonical(hive)).identical:
-        return False  # the conditions are not what Hive gets wrong here
+        return False  # the rewrite is not what Hive gets wrong here
     if classify(canonical(again), canonical(ours)).identical:
         return True
-    # Conditions are one defect; what still differs may be another known one.
     same = GeneratedOperation(rewritten, operation.variables, operation.seed)
     for other in KNOWN_DIFFERENCES:
-        if other.explains is not _conditions and await other.explains(same, ours, again, ask):
+        if (
+            other.explains is not skip
+            and other.aspect != "all"
+            and await other.explains(same, ours, again, context)
+        ):
             return True
     return False
+
+
+async def _conditions(operation: GeneratedOperation, ours: Any, hive: Any, context: Context) -> bool:
+    rewritten = without_conditions(operation.document, operation.variables)
+    return await _equivalent(operation, ours, hive, context, rewritten, _conditions)
+
+
+async def _fragments(operation: GeneratedOperation, ours: Any, hive: Any, context: Context) -> bool:
+    rewritten = without_conditions(operation.document, operation.variables, context.schema)
+    return await _equivalent(operation, ours, hive, context, rewritten, _fragments)
 
 
 def _paths(body: Any) -> list[tuple[str | int, ...]]:
@@ -84,18 +119,16 @@ def _points_at_null(data: Any, path: tuple[str | int, ...]) -> bool:
     return False
 
 
-def _strip(paths: list[tuple[str | int, ...]]) -> set[tuple[str | int, ...]]:
-    return {tuple(key for key in path if isinstance(key, str)) for path in paths}
-
-
-async def _error_positions(operation: GeneratedOperation, ours: Any, hive: Any, ask: AskHive) -> bool:
-    del operation, ask
+async def _error_positions(operation: GeneratedOperation, ours: Any, hive: Any, context: Context) -> bool:
+    del operation, context
     mine, theirs = canonical(ours), canonical(hive)
-    if not mine.data_equal(theirs) or _strip(_paths(ours)) != _strip(_paths(hive)):
-        return False
     ours_right = all(_points_at_null(mine.data, path) for path in _paths(ours))
-    hive_wrong = any(not _points_at_null(theirs.data, path) for path in _paths(hive))
-    return ours_right and hive_wrong
+    hive_paths = _paths(hive)
+    hive_right = {path for path in hive_paths if _points_at_null(theirs.data, path)}
+    # Wrong: a path that names no null, or one path for several errors (each error of a list
+    # item belongs to that item's own position).
+    hive_wrong = len(hive_right) < len(set(hive_paths)) or len(set(hive_paths)) < len(hive_paths)
+    return ours_right and hive_wrong and hive_right <= set(_paths(ours))
 
 
 _VALIDATION_MESSAGES = (
@@ -111,15 +144,41 @@ _VALIDATION_MESSAGES = (
 
 
 async def _invalid_subgraph_operation(
-    operation: GeneratedOperation, ours: Any, hive: Any, ask: AskHive
+    operation: GeneratedOperation, ours: Any, hive: Any, context: Context
 ) -> bool:
-    del operation, ours, ask
+    del operation, ours, context
+    # The client's operation is valid (the generator validates it), so a validation error can
+    # only come from an operation Hive Gateway sent to a subgraph.
     return any(
-        isinstance(error, dict)
-        and isinstance(error.get("extensions"), dict)
-        and "serviceName" in error["extensions"]
-        and str(error.get("message", "")).startswith(_VALIDATION_MESSAGES)
+        isinstance(error, dict) and str(error.get("message", "")).startswith(_VALIDATION_MESSAGES)
         for error in hive.get("errors") or ()
+    )
+
+
+def _differences(ours: Any, hive: Any, path: tuple[str | int, ...] = ()) -> list[tuple[Any, Any]]:
+    """The topmost positions where two data trees differ, as ``(ours, hive)`` value pairs."""
+    if isinstance(ours, dict) and isinstance(hive, dict) and list(ours) == list(hive):
+        return [d for key in ours for d in _differences(ours[key], hive[key], (*path, key))]
+    if isinstance(ours, list) and isinstance(hive, list) and len(ours) == len(hive):
+        return [d for index, item in enumerate(ours) for d in _differences(item, hive[index], (*path, index))]
+    return [] if ours == hive else [(ours, hive)]
+
+
+def _has_empty_object(value: Any) -> bool:
+    if isinstance(value, dict):
+        return not value or any(_has_empty_object(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_empty_object(item) for item in value)
+    return False
+
+
+async def _empty_selection_null(
+    operation: GeneratedOperation, ours: Any, hive: Any, context: Context
+) -> bool:
+    del operation, context
+    differences = _differences(ours.get("data"), hive.get("data"))
+    return bool(differences) and all(
+        theirs is None and _has_empty_object(mine) for mine, theirs in differences
     )
 
 
@@ -134,12 +193,22 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         _conditions,
     ),
     KnownDifference(
+        "fragments that never apply",
+        "Hive Gateway mishandles fragments on abstract types nested where their type can never "
+        "apply (... on Media inside ... on SearchResult on a Person): it nulls the field, or a "
+        "non-null parent. Asked the same operation with such fragments removed and named "
+        "fragments inlined (CollectFields skips them for every object there), it gives our answer.",
+        _fragments,
+    ),
+    KnownDifference(
         "error path names no null",
         "Hive Gateway re-paths some errors of entity fetches below lists to the wrong item (often "
         "the first) or leaves the list index out (['a', 'reviews', 0, 'body'] for ['a', 3, "
         "'reviews', 0, 'body']). A field error's path must name the field that became null; "
-        "these name a non-null value or no position at all, while ours name the nulls.",
+        "these name a non-null value, no position at all, or one position for several items' "
+        "errors, while ours name the nulls.",
         _error_positions,
+        "errors",
     ),
     KnownDifference(
         "invalid subgraph operation",
@@ -148,6 +217,15 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         "abstract types nest; the subgraph rejects the document and the fields become null. The "
         "subgraph's own validation error, returned by Hive, says so.",
         _invalid_subgraph_operation,
+    ),
+    KnownDifference(
+        "empty selection answered null",
+        "When a field's selection selects nothing for the object it returns (every fragment in it "
+        "is on types the object can never have), the spec completes the object as {}; Hive Gateway "
+        "answers null instead, and for a non-null field nulls the parents too. Where it differs "
+        "from ours, ours holds an empty object there.",
+        _empty_selection_null,
+        "data",
     ),
 )
 

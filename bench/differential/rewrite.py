@@ -27,22 +27,24 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
+    NamedTypeNode,
     NameNode,
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
     VariableNode,
+    get_named_type,
     parse,
     print_ast,
 )
 from graphql.language import Visitor, visit
 
 __all__ = ["without_conditions"]
-
-
-class _Emptied(Exception):
-    """A composite field lost every selection."""
 
 
 _NOTHING = FieldNode(
@@ -76,38 +78,81 @@ def _included(directives: tuple[DirectiveNode, ...], variables: Mapping[str, Any
     return True
 
 
-def _selection_set(node: SelectionSetNode, variables: Mapping[str, Any]) -> SelectionSetNode:
-    kept: list[SelectionNode] = []
-    for selection in node.selections:
-        if not _included(tuple(selection.directives or ()), variables):
-            continue
-        directives = tuple(d for d in selection.directives or () if d.name.value not in ("skip", "include"))
-        if isinstance(selection, FieldNode):
-            inner = selection.selection_set
-            if inner is not None:
-                inner = _selection_set(inner, variables)
-                if not inner.selections:
-                    inner = SelectionSetNode(selections=(_NOTHING,))
-            kept.append(
-                FieldNode(
-                    alias=selection.alias,
-                    name=selection.name,
-                    arguments=selection.arguments,
-                    directives=directives,
-                    selection_set=inner,
-                )
+class _Rewriter:
+    """Evaluates conditions away; with a schema, also inlines named fragments and prunes every
+    fragment whose type can never apply to the objects at its position."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, Any],
+        schema: GraphQLSchema | None,
+        fragments: Mapping[str, FragmentDefinitionNode],
+    ) -> None:
+        self.variables = variables
+        self.schema = schema
+        self.fragments = fragments
+
+    def _possible(self, type_name: str) -> frozenset[str]:
+        assert self.schema is not None
+        named = self.schema.get_type(type_name)
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            return frozenset(t.name for t in self.schema.get_possible_types(named))
+        return frozenset({type_name})
+
+    def selection_set(
+        self, node: SelectionSetNode, parent: str | None = None, possible: frozenset[str] = frozenset()
+    ) -> SelectionSetNode:
+        kept: list[SelectionNode] = []
+        for selection in node.selections:
+            if not _included(tuple(selection.directives or ()), self.variables):
+                continue
+            directives = tuple(
+                d for d in selection.directives or () if d.name.value not in ("skip", "include")
             )
-        elif isinstance(selection, InlineFragmentNode):
-            inner = _selection_set(selection.selection_set, variables)
+            if isinstance(selection, FieldNode):
+                kept.append(self._field(selection, directives, parent))
+                continue
+            if isinstance(selection, FragmentSpreadNode) and (self.schema is None or parent is None):
+                kept.append(FragmentSpreadNode(name=selection.name, directives=directives))
+                continue
+            if isinstance(selection, FragmentSpreadNode):
+                definition = self.fragments[selection.name.value]
+                condition: NamedTypeNode | None = definition.type_condition
+                body = definition.selection_set
+            else:
+                assert isinstance(selection, InlineFragmentNode)
+                condition, body = selection.type_condition, selection.selection_set
+            inner_parent, inner_possible = parent, possible
+            if self.schema is not None and parent is not None:
+                inner_parent = condition.name.value if condition is not None else parent
+                inner_possible = possible & self._possible(inner_parent)
+                if not inner_possible:
+                    continue  # can never apply here
+            inner = self.selection_set(body, inner_parent, inner_possible)
             if inner.selections:
                 kept.append(
-                    InlineFragmentNode(
-                        type_condition=selection.type_condition, directives=directives, selection_set=inner
-                    )
+                    InlineFragmentNode(type_condition=condition, directives=directives, selection_set=inner)
                 )
-        elif isinstance(selection, FragmentSpreadNode):
-            kept.append(FragmentSpreadNode(name=selection.name, directives=directives))
-    return SelectionSetNode(selections=tuple(kept))
+        return SelectionSetNode(selections=tuple(kept))
+
+    def _field(self, node: FieldNode, directives: tuple[DirectiveNode, ...], parent: str | None) -> FieldNode:
+        inner = node.selection_set
+        if inner is not None:
+            child: str | None = None
+            if self.schema is not None and parent is not None:
+                parent_type = self.schema.get_type(parent)
+                assert isinstance(parent_type, GraphQLObjectType | GraphQLInterfaceType), parent
+                child = get_named_type(parent_type.fields[node.name.value].type).name
+            inner = self.selection_set(inner, child, self._possible(child) if child else frozenset())
+            if not inner.selections:
+                inner = SelectionSetNode(selections=(_NOTHING,))
+        return FieldNode(
+            alias=node.alias,
+            name=node.name,
+            arguments=node.arguments,
+            directives=directives,
+            selection_set=inner,
+        )
 
 
 class _Uses(Visitor):
@@ -123,26 +168,40 @@ class _Uses(Visitor):
         self.fragments.add(node.name.value)
 
 
-def without_conditions(document: str, variables: Mapping[str, Any]) -> str | None:
-    """The operation of ``document`` with ``@skip``/``@include`` evaluated away, or ``None``."""
+def without_conditions(
+    document: str, variables: Mapping[str, Any], schema: GraphQLSchema | None = None
+) -> str | None:
+    """The operation of ``document`` with ``@skip``/``@include`` evaluated away, or ``None``.
+
+    With ``schema``, named fragments are also inlined and fragments that can never apply where
+    they stand are removed (CollectFields skips them for every object there).
+    """
     parsed: DocumentNode = parse(document, no_location=True)
-    try:
-        definitions = []
-        for definition in parsed.definitions:
-            if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
-                inner = _selection_set(definition.selection_set, variables)
-                if not inner.selections:
-                    raise _Emptied
-                definitions.append((definition, inner))
-    except _Emptied:
-        return None
-    fragments = {d.name.value: inner for d, inner in definitions if isinstance(d, FragmentDefinitionNode)}
+    fragments = {d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)}
+    rewriter = _Rewriter(variables, schema, fragments)
+    definitions: list[tuple[OperationDefinitionNode | FragmentDefinitionNode, SelectionSetNode]] = []
+    for definition in parsed.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            root = schema.get_root_type(definition.operation) if schema is not None else None
+            inner = rewriter.selection_set(
+                definition.selection_set,
+                root.name if root else None,
+                frozenset({root.name}) if root else frozenset(),
+            )
+        elif isinstance(definition, FragmentDefinitionNode) and schema is None:
+            inner = rewriter.selection_set(definition.selection_set)
+        else:
+            continue
+        if not inner.selections:
+            return None
+        definitions.append((definition, inner))
+    bodies = {d.name.value: inner for d, inner in definitions if isinstance(d, FragmentDefinitionNode)}
     uses = _Uses()
     pending = [inner for d, inner in definitions if isinstance(d, OperationDefinitionNode)]
     while pending:
         seen = set(uses.fragments)
         visit(pending.pop(), uses)
-        pending.extend(fragments[name] for name in uses.fragments - seen if name in fragments)
+        pending.extend(bodies[name] for name in uses.fragments - seen if name in bodies)
     out: list[ExecutableDefinitionNode] = []
     for definition, inner in definitions:
         if isinstance(definition, OperationDefinitionNode):

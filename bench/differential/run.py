@@ -22,6 +22,7 @@ import tempfile
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ import orjson
 from bench import node_tools
 from bench.differential.compare import Canonical, canonical, classify
 from bench.differential.generator import GeneratedOperation, OperationGenerator
-from bench.differential.known import KNOWN_DIFFERENCES, AskHive, KnownDifference
+from bench.differential.known import KNOWN_DIFFERENCES, Context, KnownDifference
 from bench.differential.worlds import ROOT, World, with_subgraph_urls
 from bench.processes import HOST, ServerProcess, free_port, start, stop, wait_ready
 from gateway.supergraph import load_supergraph
@@ -111,12 +112,37 @@ _NO_RESPONSE = "No GraphQL response from"
 
 
 async def _explain(
-    known: Sequence[KnownDifference], operation: GeneratedOperation, ours: Any, hive: Any, ask: AskHive
-) -> KnownDifference | None:
+    known: Sequence[KnownDifference], operation: GeneratedOperation, ours: Any, hive: Any, context: Context
+) -> list[KnownDifference] | None:
+    """The known differences that together explain ``hive`` differing from ``ours``, or ``None``.
+
+    One that explains everything (``aspect == "all"``) suffices; otherwise a differing ``data``
+    needs a data explanation and differing error paths an errors explanation.
+    """
     for candidate in known:
-        if await candidate.explains(operation, ours, hive, ask):
-            return candidate
-    return None
+        if candidate.aspect == "all" and await candidate.explains(operation, ours, hive, context):
+            return [candidate]
+    mine, theirs = canonical(ours), canonical(hive)
+    needed = []
+    if not mine.data_equal(theirs):
+        needed.append("data")
+    if (mine.error_paths, mine.pathless_errors, mine.repeated_paths) != (
+        theirs.error_paths,
+        theirs.pathless_errors,
+        theirs.repeated_paths,
+    ):
+        needed.append("errors")
+    found: list[KnownDifference] = []
+    for aspect in needed:
+        match = None
+        for candidate in known:
+            if candidate.aspect == aspect and await candidate.explains(operation, ours, hive, context):
+                match = candidate
+                break
+        if match is None:
+            return None
+        found.append(match)
+    return found
 
 
 async def compare_world(
@@ -136,7 +162,8 @@ async def compare_world(
     have caused it are known: the last one answered and the one in flight. It is restarted with
     ``restart_hive`` and the operation in flight is sent again.
     """
-    generator = OperationGenerator(load_supergraph(world.supergraph_sdl).api_schema, world.pools)
+    schema = load_supergraph(world.supergraph_sdl).api_schema
+    generator = OperationGenerator(schema, world.pools)
     tally = Tally(world.name)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for seed in seeds:
@@ -151,6 +178,7 @@ async def compare_world(
             async with hive_lock:
                 reply = await _post(client, endpoints.hive, operation)
                 if _no_response(reply) and restart_hive is not None:
+                    # It exited: after the operation it answered last, or during this one.
                     tally.hive_restarts.append((last_answered[0], seed))
                     await restart_hive()
                     reply = await _post(client, endpoints.hive, operation)
@@ -168,7 +196,8 @@ async def compare_world(
                     *(_post(client, url, operation) for url in others.values()),
                 )
                 responses = dict(zip(["hive", *others], replies, strict=True))
-                await _record(tally, operation, responses, known, keep_examples, ask_hive)
+                context = Context(partial(ask_hive, seed=operation.seed), schema)
+                await _record(tally, operation, responses, known, keep_examples, context)
                 if progress is not None and tally.sent % 1000 == 0:
                     progress(tally)
 
@@ -189,7 +218,7 @@ async def _record(
     responses: dict[str, Any],
     known: Sequence[KnownDifference],
     keep_examples: int,
-    ask: AskHive,
+    context: Context,
 ) -> None:
     tally.sent += 1
     shapes: dict[str, Canonical] = {name: canonical(body) for name, body in responses.items()}
@@ -199,17 +228,17 @@ async def _record(
     if ours.identical and hive.identical:
         tally.identical += 1
         return
-    explained: KnownDifference | None = None
+    explained: list[KnownDifference] | None = None
     if not ours.identical:
         kind = f"ours≠{judge}: {ours.kind}"
         if judge == "hive":
-            explained = await _explain(known, operation, responses["ours"], responses["hive"], ask)
+            explained = await _explain(known, operation, responses["ours"], responses["hive"], context)
     else:
         kind = f"hive≠oracle: {hive.kind}"
-        explained = await _explain(known, operation, responses["ours"], responses["hive"], ask)
+        explained = await _explain(known, operation, responses["ours"], responses["hive"], context)
     tally.differing[kind] += 1
     if explained is not None:
-        tally.known[explained.name] += 1
+        tally.known[" + ".join(k.name for k in explained)] += 1
     else:
         tally.unexplained.append(
             Example(kind, operation, responses if len(tally.unexplained) < keep_examples else {})

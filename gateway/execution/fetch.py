@@ -1,9 +1,13 @@
 """Run one ``FetchNode`` (a root fetch, or an ``_entities`` fetch for the objects at a path) or
 one ``BatchFetchNode`` (aliased ``_entities`` calls for objects at several paths, one request).
 
-A fetch never raises for a subgraph failure: an unreachable or broken subgraph becomes one
-GraphQL error (with ``extensions.code`` and ``serviceName``) and the fields it would have filled
-stay absent, so the response carries partial data.
+A fetch never raises for a subgraph failure: an unreachable or broken subgraph becomes GraphQL
+errors (with ``extensions.code`` and ``serviceName``) and the fields it would have filled stay
+absent, so the response carries partial data. The errors carry the fetch's response paths, as the
+spec asks of an error that maps to fields: one per root field a root fetch would have filled,
+one per object an entity fetch would have completed (``failed_fetch_errors``).
+
+See https://spec.graphql.org/October2021/#sec-Errors.Error-result-format
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from dataclasses import dataclass, field
 from gateway.errors import DownstreamServiceError, UpstreamError
 from gateway.execution.merge import deep_merge
 from gateway.execution.representations import EntityBatch, TypeMatcher, apply_rewrites, build_entity_batch
-from gateway.execution.subgraph_errors import entity_errors, root_errors, upstream_error_to_json
+from gateway.execution.subgraph_errors import (
+    entity_errors,
+    failed_fetch_errors,
+    root_errors,
+    root_response_keys,
+    upstream_error_to_json,
+)
 from gateway.execution.targets import Targets
 from gateway.execution.transport import SubgraphRequest, SubgraphTransport
 from gateway.planner.plan import BatchFetchNode, EntityCall, FetchNode, FetchRewrite
@@ -56,12 +66,16 @@ async def _run_root_fetch(node: FetchNode, state: RunState, targets: Targets, va
         node.service_name, node.operation, variables, node.operation_name, state.headers
     )
     payload = await _send(request, state)
-    if payload is None:
+    if isinstance(payload, UpstreamError):
+        keys = root_response_keys(node.operation)
+        prefixes = [path for obj in targets.unique_objects() for path in targets.paths_of(obj)] or [[]]
+        paths = [[*prefix, key] for prefix in prefixes for key in keys]
+        state.errors.extend(failed_fetch_errors(payload, paths))
         return
     if payload.get("errors"):
-        for obj in targets.objects:
-            prefix = targets.path_of(obj) or []
-            state.errors.extend(root_errors(payload["errors"], node.service_name, prefix))
+        for obj in targets.unique_objects():
+            for prefix in targets.paths_of(obj) or [[]]:
+                state.errors.extend(root_errors(payload["errors"], node.service_name, prefix))
     data = payload.get("data")
     if not isinstance(data, dict):
         if data is not None:
@@ -89,11 +103,12 @@ async def _run_entity_fetch(
         node.service_name, node.operation, variables, node.operation_name, state.headers
     )
     payload = await _send(request, state)
-    if payload is None:
+    if isinstance(payload, UpstreamError):
+        state.errors.extend(failed_fetch_errors(payload, _origin_paths(batch, targets.paths_of)))
         return
     if payload.get("errors"):
         state.errors.extend(
-            entity_errors(payload["errors"], node.service_name, batch.origins, targets.path_of)
+            entity_errors(payload["errors"], node.service_name, batch.origins, targets.paths_of)
         )
     data = payload.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
@@ -144,7 +159,9 @@ async def run_batch_fetch(node: BatchFetchNode, state: RunState, targets: Target
         node.service_name, node.operation, variables, node.operation_name, state.headers
     )
     payload = await _send(request, state)
-    if payload is None:
+    if isinstance(payload, UpstreamError):
+        paths = [path for _, batch, found in built for path in _origin_paths(batch, _paths_in(found))]
+        state.errors.extend(failed_fetch_errors(payload, paths))
         return
     data = payload.get("data")
     aliases = frozenset(c.alias for c in node.calls)
@@ -155,7 +172,7 @@ async def run_batch_fetch(node: BatchFetchNode, state: RunState, targets: Target
                     payload["errors"],
                     node.service_name,
                     batch.origins,
-                    _path_in(found),
+                    _paths_in(found),
                     entities_key=call.alias,
                     other_keys=aliases - {call.alias} if number == 0 else None,
                 )
@@ -164,26 +181,30 @@ async def run_batch_fetch(node: BatchFetchNode, state: RunState, targets: Target
         _merge_entities(entities, batch, node.service_name, call.output_rewrites, state)
 
 
-def _path_in(found: list[Targets]) -> Callable[[JSONObject], list[str | int] | None]:
-    def path_of(obj: JSONObject) -> list[str | int] | None:
-        for part in found:
-            path = part.path_of(obj)
-            if path is not None:
-                return path
-        return None
+def _paths_in(found: list[Targets]) -> Callable[[JSONObject], list[list[str | int]]]:
+    def paths_of(obj: JSONObject) -> list[list[str | int]]:
+        return [path for part in found for path in part.paths_of(obj)]
 
-    return path_of
+    return paths_of
 
 
-async def _send(request: SubgraphRequest, state: RunState) -> JSONObject | None:
+def _origin_paths(
+    batch: EntityBatch, paths_of: Callable[[JSONObject], list[list[str | int]]]
+) -> list[list[str | int]]:
+    """The response paths of the objects an entity fetch was to complete (those still present)."""
+    unique = {id(obj): obj for origins in batch.origins for obj in origins}
+    return [path for obj in unique.values() for path in paths_of(obj)]
+
+
+async def _send(request: SubgraphRequest, state: RunState) -> JSONObject | UpstreamError:
+    """The subgraph's response, or the failure (the caller turns it into errors with paths)."""
     started = time.perf_counter()
     try:
         payload = await state.transport.fetch(request)
     except UpstreamError as exc:
         if state.observer is not None:
             state.observer(request.service_name, time.perf_counter() - started, exc.code.name)
-        state.errors.append(upstream_error_to_json(exc))
-        return None
+        return exc
     if state.observer is not None:
         failed = bool(payload.get("errors"))
         state.observer(

@@ -2,9 +2,11 @@
 
 Every Flatten node of every request walks its path (``"@"`` for list items) through the
 response built so far, so the walk only collects objects. Their response paths are needed only
-when a subgraph reports an error for one of them; ``Targets.path_of`` then re-walks the path
+when a subgraph reports an error for one of them; ``Targets.paths_of`` then re-walks the path
 with paths attached and finds the object by identity. (Re-walking, rather than indexing, stays
-correct when a parallel fetch has merged more objects into the response in the meantime.)
+correct when a parallel fetch has merged more objects into the response in the meantime.) One
+object may sit at several paths, because merged values are shared, not copied: ``paths_of``
+gives them all, so an error is reported at every position it affects.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class Targets:
         self.matches = matches
         self.parent = parent
         self.path = path
-        self._paths: dict[int, list[str | int]] | None = None
+        self._paths: dict[int, list[list[str | int]]] | None = None
 
     def flatten(self, path: Sequence[str]) -> Targets:
         """The objects at ``path`` below these targets."""
@@ -65,14 +67,22 @@ class Targets:
             return [(obj, None) for obj in self.objects]
         return collect_targets(self.parent._links(), self.path, self.matches)
 
-    def path_of(self, obj: JSONObject) -> list[str | int] | None:
-        """The response path of ``obj`` (one of ``objects``), or ``None`` if it is gone."""
+    def paths_of(self, obj: JSONObject) -> list[list[str | int]]:
+        """Every response path of ``obj`` (one of ``objects``); empty if it is gone.
+
+        An object can sit at several paths: an entity result merged into every object its
+        representation came from shares its nested values among them.
+        """
         if self._paths is None:
-            paths: dict[int, list[str | int]] = {}
+            paths: dict[int, list[list[str | int]]] = {}
             for found, link in self._links():
-                paths.setdefault(id(found), path_to_list(link))
+                paths.setdefault(id(found), []).append(path_to_list(link))
             self._paths = paths
-        return self._paths.get(id(obj))
+        return self._paths.get(id(obj), [])
+
+    def unique_objects(self) -> list[JSONObject]:
+        """``objects`` without repeats (a shared object is listed once per path it sits at)."""
+        return list({id(obj): obj for obj in self.objects}.values())
 
 
 def collect_objects(values: Sequence[Any], path: Sequence[str], matches: TypeMatcher) -> list[JSONObject]:

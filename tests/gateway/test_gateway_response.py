@@ -124,6 +124,30 @@ def test_enum_values_are_checked() -> None:
     ]
 
 
+def test_no_second_error_for_a_null_a_subgraph_error_below_explains() -> None:
+    # The subgraph's ``friends.0.email`` failed and it nulled ``friends`` itself; the gateway sees
+    # ``friends`` missing, which that error already explains.
+    upstream = [{"message": "boom", "path": ["me", "friends", 0, "email"]}]
+    result = shape("{ me { friends { email } } }", {"me": {}}, upstream_errors=upstream)
+    assert result.data == {"me": None}
+    assert result.errors == []
+
+
+def test_no_second_error_for_a_field_of_an_object_whose_fetch_failed() -> None:
+    upstream = [{"message": "down", "path": ["me"], "extensions": {"code": "SUBGRAPH_UNAVAILABLE"}}]
+    result = shape("{ me { email } version }", {"me": {}, "version": "1"}, upstream_errors=upstream)
+    assert result.data == {"me": None, "version": "1"}
+    assert result.errors == []
+
+
+def test_an_unexplained_null_still_gets_its_error() -> None:
+    upstream = [{"message": "boom", "path": ["version"]}]
+    result = shape("{ me { email } version }", {"me": {}, "version": None}, upstream_errors=upstream)
+    assert result.errors == [
+        {"message": "Cannot return null for non-nullable field User.email.", "path": ["me", "email"]}
+    ]
+
+
 def test_union_value_without_typename_is_an_error() -> None:
     result = shape("{ search { ... on User { id } } }", {"search": [{"id": "1"}]})
     assert result.data == {"search": None}

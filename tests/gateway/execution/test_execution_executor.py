@@ -58,18 +58,25 @@ async def test_a_failing_subgraph_yields_partial_data_and_a_coded_error() -> Non
     outcome = await execute_plan(TOP_PRODUCTS_PLAN, transport=transport)
     assert outcome.data["topProducts"][0]["reviews"][0]["body"] == "Love it"
     assert "username" not in outcome.data["topProducts"][0]["reviews"][0]["author"]
+    # One error per object the failed entity fetch was to complete (the spec asks for paths).
+    error = {
+        "message": "Subgraph 'accounts' could not be reached.",
+        "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "accounts"},
+    }
     assert outcome.errors == [
-        {
-            "message": "Subgraph 'accounts' could not be reached.",
-            "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "accounts"},
-        }
+        {**error, "path": ["topProducts", 0, "reviews", 0, "author"]},
+        {**error, "path": ["topProducts", 2, "reviews", 0, "author"]},
+        {**error, "path": ["topProducts", 1, "reviews", 0, "author"]},
+        {**error, "path": ["topProducts", 1, "reviews", 1, "author"]},
     ]
 
 
 async def test_a_failing_root_fetch_leaves_data_empty() -> None:
     outcome = await execute_plan(TOP_PRODUCTS_PLAN, transport=make_transport(down={"products"}))
     assert outcome.data == {}
-    assert [e["extensions"]["code"] for e in outcome.errors] == ["SUBGRAPH_UNAVAILABLE"]
+    assert [(e["extensions"]["code"], e["path"]) for e in outcome.errors] == [
+        ("SUBGRAPH_UNAVAILABLE", ["topProducts"])
+    ]
 
 
 async def test_entity_errors_are_repathed_to_every_object_of_the_representation() -> None:
@@ -251,14 +258,26 @@ def test_targets_walk_lists_type_conditions_and_nulls() -> None:
     root = Targets([data], matches)
     found = root.flatten(("a", "@", "b", "@", "c"))
     assert [obj["id"] for obj in found.objects] == [1, 2]
-    assert [found.path_of(obj) for obj in found.objects] == [["a", 0, "b", 0, "c"], ["a", 2, "b", 0, 0, "c"]]
+    assert [found.paths_of(obj) for obj in found.objects] == [
+        [["a", 0, "b", 0, "c"]],
+        [["a", 2, "b", 0, 0, "c"]],
+    ]
     only_x = root.flatten(("a", "@", "... on X"))
-    assert [only_x.path_of(obj) for obj in only_x.objects] == [["a", 0]]
+    assert [only_x.paths_of(obj) for obj in only_x.objects] == [[["a", 0]]]
     assert len(root.flatten(("a", "@", "... on XY")).objects) == 2
     assert [obj["id"] for obj in root.flatten(("a", "b", "c")).objects] == [1, 2]
     assert len(root.flatten(("a",)).objects) == 2
-    assert root.path_of(data) == []
-    assert found.path_of({}) is None
+    assert root.paths_of(data) == [[]]
+    assert found.paths_of({}) == []
+
+
+def test_an_object_shared_by_two_positions_has_both_paths() -> None:
+    shared: JSONObject = {"id": 1}
+    data: JSONObject = {"a": [{"b": shared}, {"b": shared}]}
+    found = Targets([data], type_matcher({})).flatten(("a", "@", "b"))
+    assert found.objects == [shared, shared]
+    assert found.unique_objects() == [shared]
+    assert found.paths_of(shared) == [["a", 0, "b"], ["a", 1, "b"]]
 
 
 def test_paths_are_found_by_identity_after_more_data_arrived() -> None:
@@ -266,7 +285,7 @@ def test_paths_are_found_by_identity_after_more_data_arrived() -> None:
     targets = Targets([data], type_matcher({})).flatten(("a", "@"))
     first = targets.objects[0]
     data["a"].insert(0, {"id": 0})  # e.g. another fetch changed the list
-    assert targets.path_of(first) == ["a", 1]
+    assert targets.paths_of(first) == [["a", 1]]
 
 
 async def test_non_object_data_is_a_downstream_error() -> None:
