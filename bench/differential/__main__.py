@@ -17,9 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.differential.known import HIVE_CRASH_REASON, KNOWN_DIFFERENCES
-from bench.differential.project import project_stack
-from bench.differential.run import Endpoints, Tally, compare_world, gateways, subgraph_server
-from bench.differential.server import WORLDS
+from bench.differential.run import Tally, run_worlds
 
 __all__ = ["main"]
 
@@ -53,45 +51,21 @@ def _print(tally: Tally, started: float, examples: int) -> None:
 
 
 async def _run(args: argparse.Namespace, logs: Path) -> list[Tally]:
-    names = [n for n in args.worlds.split(",") if n]
-    seeds = range(args.seed, args.seed + args.count)
-    tallies: list[Tally] = []
-    local = [n for n in names if n in WORLDS]
-    if local:
-        async with subgraph_server(local, logs) as base:
-            for name in local:
-                world = WORLDS[name]()
-                urls = {sub: f"{base}/{name}/{sub}" for sub in world.subgraphs}
-                async with gateways(world, urls, logs) as pair:
-                    started = time.monotonic()
-                    endpoints = Endpoints(
-                        pair.ours, pair.hive, f"{base}/{name}/oracle" if world.oracle else None
-                    )
-                    tally = await compare_world(
-                        world,
-                        endpoints,
-                        seeds,
-                        restart_hive=pair.restart_hive,
-                        concurrency=args.concurrency,
-                        progress=_progress,
-                    )
-                    _print(tally, started, args.examples)
-                    tallies.append(tally)
-    if "project" in names:
-        async with project_stack(logs, args.port_offset) as (world, _, urls):  # noqa: SIM117
-            async with gateways(world, urls, logs) as pair:
-                started = time.monotonic()
-                tally = await compare_world(
-                    world,
-                    Endpoints(pair.ours, pair.hive),
-                    seeds,
-                    restart_hive=pair.restart_hive,
-                    concurrency=args.concurrency,
-                    progress=_progress,
-                )
-                _print(tally, started, args.examples)
-                tallies.append(tally)
-    return tallies
+    started = [time.monotonic()]
+
+    def done(tally: Tally) -> None:
+        _print(tally, started[0], args.examples)
+        started[0] = time.monotonic()
+
+    return await run_worlds(
+        [n for n in args.worlds.split(",") if n],
+        range(args.seed, args.seed + args.count),
+        logs,
+        concurrency=args.concurrency,
+        port_offset=args.port_offset,
+        progress=_progress,
+        done=done,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,16 @@ from bench.differential.worlds import ROOT, World, with_subgraph_urls
 from bench.processes import HOST, ServerProcess, free_port, start, stop, wait_ready
 from gateway.supergraph import load_supergraph
 
-__all__ = ["Endpoints", "Example", "Pair", "Tally", "compare_world", "gateways", "subgraph_server"]
+__all__ = [
+    "Endpoints",
+    "Example",
+    "Pair",
+    "Tally",
+    "compare_world",
+    "gateways",
+    "run_worlds",
+    "subgraph_server",
+]
 
 _CPUS = "0,1"
 
@@ -150,7 +159,7 @@ async def compare_world(
     endpoints: Endpoints,
     seeds: Sequence[int],
     *,
-    restart_hive: Callable[[], Awaitable[None]] | None = None,
+    restart_hive: Callable[[], Awaitable[bool]] | None = None,
     concurrency: int = 4,
     keep_examples: int = 20,
     known: Sequence[KnownDifference] = KNOWN_DIFFERENCES,
@@ -160,7 +169,7 @@ async def compare_world(
 
     Requests to Hive Gateway are sent one at a time, so when it exits the operations that can
     have caused it are known: the last one answered and the one in flight. It is restarted with
-    ``restart_hive`` and the operation in flight is sent again.
+    ``restart_hive`` (which says whether it had exited) and the operation in flight is sent again.
     """
     schema = load_supergraph(world.supergraph_sdl).api_schema
     generator = OperationGenerator(schema, world.pools)
@@ -178,9 +187,9 @@ async def compare_world(
             async with hive_lock:
                 reply = await _post(client, endpoints.hive, operation)
                 if _no_response(reply) and restart_hive is not None:
-                    # It exited: after the operation it answered last, or during this one.
-                    tally.hive_restarts.append((last_answered[0], seed))
-                    await restart_hive()
+                    if await restart_hive():
+                        # It had exited: after the operation it answered last, or during this one.
+                        tally.hive_restarts.append((last_answered[0], seed))
                     reply = await _post(client, endpoints.hive, operation)
                 last_answered[0] = seed
                 return reply
@@ -287,7 +296,8 @@ class Pair:
 
     ours: str
     hive: str
-    restart_hive: Callable[[], Awaitable[None]]
+    restart_hive: Callable[[], Awaitable[bool]]
+    """Restart Hive Gateway if its process has exited; return whether it had."""
 
 
 @contextlib.asynccontextmanager
@@ -319,12 +329,19 @@ async def gateways(world: World, url_of: dict[str, str], logs: Path) -> AsyncIte
 
         restarts = [0]
 
-        async def restart_hive() -> None:
+        async def restart_hive() -> bool:
+            for _ in range(50):  # a process that is exiting closes its port before it is gone
+                if hive[0].popen.poll() is not None:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                return False  # alive: it was only slow
             stop(hive[0])
             restarts[0] += 1
             name = f"hive-{world.name}-{restarts[0]}"
             hive[0] = start(name, command.command, _CPUS, env=command.env, cwd=command.cwd, logs=logs)
             await _ready(hive[0], hive_port, "/graphql")
+            return True
 
         try:
             await _ready(ours, ours_port, "/graphql")
@@ -335,3 +352,58 @@ async def gateways(world: World, url_of: dict[str, str], logs: Path) -> AsyncIte
         finally:
             stop(hive[0])
             stop(ours)
+
+
+async def run_worlds(
+    names: Sequence[str],
+    seeds: Sequence[int],
+    logs: Path,
+    *,
+    concurrency: int = 4,
+    port_offset: int | None = None,
+    progress: Callable[[Tally], None] | None = None,
+    done: Callable[[Tally], None] | None = None,
+) -> list[Tally]:
+    """Start the servers of each named world in turn and compare every seed's operation there.
+
+    ``media`` and ``bench`` run in one subgraph server; ``project`` runs ``insuretech up``
+    (``port_offset`` shifts its ports). ``done`` is called with each world's tally.
+    """
+    from bench.differential.project import project_stack
+    from bench.differential.server import WORLDS
+
+    tallies: list[Tally] = []
+    local = [name for name in names if name in WORLDS]
+    if local:
+        async with subgraph_server(local, logs) as base:
+            for name in local:
+                world = WORLDS[name]()
+                urls = {sub: f"{base}/{name}/{sub}" for sub in world.subgraphs}
+                async with gateways(world, urls, logs) as pair:
+                    oracle = f"{base}/{name}/oracle" if world.oracle else None
+                    tally = await compare_world(
+                        world,
+                        Endpoints(pair.ours, pair.hive, oracle),
+                        seeds,
+                        restart_hive=pair.restart_hive,
+                        concurrency=concurrency,
+                        progress=progress,
+                    )
+                tallies.append(tally)
+                if done is not None:
+                    done(tally)
+    if "project" in names:
+        async with project_stack(logs, port_offset) as (world, _, urls):  # noqa: SIM117
+            async with gateways(world, urls, logs) as pair:
+                tally = await compare_world(
+                    world,
+                    Endpoints(pair.ours, pair.hive),
+                    seeds,
+                    restart_hive=pair.restart_hive,
+                    concurrency=concurrency,
+                    progress=progress,
+                )
+        tallies.append(tally)
+        if done is not None:
+            done(tally)
+    return tallies

@@ -69,6 +69,9 @@ class FetchGroup:
     """Conditions under which each client field at the top of the group is selected."""
     sources: dict[str, list[Source]] = field(default_factory=dict)
     """Entity only: type condition in this subgraph → where its representations come from."""
+    requirements: dict[str, list[tuple[str, tuple[NSelection, ...]]]] = field(default_factory=dict)
+    """Entity only: type condition → ``(coordinate, required selections)`` of its ``@requires``
+    fields; every source provides them."""
     useful: bool = False
     """Some leaf the operation (or a later fetch) needs was selected here, not only plumbing."""
     requires_key: str = ""

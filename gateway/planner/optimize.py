@@ -4,7 +4,8 @@ Each pass is a small function returning whether it changed the graph:
 
 * ``remove_empty_groups`` drops entity fetches that ended up selecting nothing useful;
 * ``merge_sibling_groups`` merges entity fetches to the same subgraph at the same path when
-  neither depends on the other, so all representations of one step go in ONE request;
+  neither depends on the other (and the sources of each provide what the other's ``@requires``
+  fields need), so all representations of one step go in ONE request;
 * ``merge_root_groups`` merges root fetches to the same subgraph (queries only).
 
 Once they settle, ``batching.batch_entity_groups`` lets entity fetches to one subgraph at
@@ -17,7 +18,7 @@ from collections.abc import Callable
 
 from gateway.planner.batching import batch_entity_groups
 from gateway.planner.fetch_graph import FetchGraph, FetchGroup
-from gateway.planner.selection import representation_conflict
+from gateway.planner.selection import provides, representation_conflict
 
 __all__ = ["merge_sibling_groups", "optimize", "remove_empty_groups"]
 
@@ -48,11 +49,23 @@ def _merge_into(graph: FetchGraph, keep: FetchGroup, gone: FetchGroup) -> None:
     keep.condition_sets.extend(gone.condition_sets)
     for type_name, sources in gone.sources.items():
         keep.sources.setdefault(type_name, []).extend(sources)
+    for type_name, requirements in gone.requirements.items():
+        mine = keep.requirements.setdefault(type_name, [])
+        mine.extend(r for r in requirements if r not in mine)
     for child in graph.children(gone.id):
         child.deps.discard(gone.id)
         if child.id != keep.id:
             child.deps.add(keep.id)
     del graph.groups[gone.id]
+
+
+def _sources_provide(group: FetchGroup, other: FetchGroup) -> bool:
+    """Whether ``group``'s sources provide what ``other``'s ``@requires`` fields need."""
+    for type_name, requirements in other.requirements.items():
+        for source in group.sources.get(type_name, ()):
+            if not all(provides(source.node, requirement) for _, requirement in requirements):
+                return False
+    return True
 
 
 def merge_sibling_groups(graph: FetchGraph) -> bool:
@@ -67,6 +80,8 @@ def merge_sibling_groups(graph: FetchGraph) -> bool:
             if first.id in graph.ancestors(second.id) or second.id in graph.ancestors(first.id):
                 continue
             if representation_conflict(first.requires, second.requires):
+                continue
+            if not (_sources_provide(first, second) and _sources_provide(second, first)):
                 continue
             _merge_into(graph, first, second)
             return True

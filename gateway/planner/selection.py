@@ -16,7 +16,7 @@ from gateway.planner.conditions import Conditions, print_conditioned
 from gateway.planner.operation import NField, NSelection
 from gateway.planner.plan import RequiresField, RequiresInlineFragment, RequiresSelection
 
-__all__ = ["FieldEntry", "SelectionNode", "representation_conflict", "requires_from_node"]
+__all__ = ["FieldEntry", "SelectionNode", "provides", "representation_conflict", "requires_from_node"]
 
 _FragmentKey = tuple[str | None, Conditions]
 
@@ -199,3 +199,19 @@ def representation_conflict(first: SelectionNode, second: SelectionNode) -> bool
         if mine.sub is not None and entry.sub is not None and representation_conflict(mine.sub, entry.sub):
             return True
     return False
+
+
+def provides(node: SelectionNode, selections: tuple[NSelection, ...]) -> bool:
+    """Whether ``node`` selects ``selections`` unconditionally (what a representation can rely on)."""
+    for selection in selections:
+        if isinstance(selection, NField):
+            entry = node.fields.get((selection.response_key, ()))
+            if entry is None or (
+                selection.selections and (entry.sub is None or not provides(entry.sub, selection.selections))
+            ):
+                return False
+        else:
+            inner = node.fragments.get((selection.type_condition, ()))
+            if inner is None or not provides(inner, selection.selections):
+                return False
+    return True

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from gateway.planner.best import choose_key_edge
-from gateway.planner.conditions import Conditions, conjoin
+from gateway.planner.conditions import Condition, Conditions, conjoin
 from gateway.planner.errors import UnsatisfiableRequiresError
 from gateway.planner.fetch_graph import FetchGraph, FetchGroup, Source
 from gateway.planner.operation import NField, NFragment, NSelection
@@ -320,14 +320,13 @@ class Walker:
             top = group.selection.fragment(target.type_name)
             if graph.is_abstract_in(target.graph, target.type_name):
                 top.add_typename()
+            under = pos.conditions | set(conditions)
             entity_pos = Position(
                 group=group,
-                # The jump's own conditions are printed in the entity fetch too, so the subgraph
-                # resolves (and reports errors for) only what the client asked for.
-                node=top.fragment(None, conditions) if conditions else top,
+                node=_under_conditions(top, under),
                 type_name=target.type_name,
                 path=pos.path,
-                conditions=pos.conditions | set(conditions),
+                conditions=under,
                 visited=visited,
                 top=True,
                 hops=pos.hops + 1,
@@ -393,7 +392,13 @@ class Walker:
                 type_name=object_type,
                 provided=narrow(pos.provided, object_type, self.graph),
             )
-            sources.append(Source(position, key))
+            source = Source(position, key)
+            sources.append(source)
+            # The group's representations already carry requirements of its ``@requires``
+            # fields; a source that joins later (another copy of the field, under other
+            # conditions) must provide them too, or its objects get no representation.
+            for coordinate, requirement in list(group.requirements.get(type_in_target, ())):
+                self._satisfy(group, source, coordinate, requirement)
 
     # -- @requires ----------------------------------------------------------------------------
     def _plan_requires_field(self, pos: Position, item: NField) -> list[NSelection]:
@@ -418,30 +423,39 @@ class Walker:
         if group is not pos.group:
             entity_pos = Position(
                 group=group,
-                node=group.selection.fragment(type_name),
+                node=_under_conditions(group.selection.fragment(type_name), pos.conditions),
                 type_name=type_name,
                 path=pos.path,
                 conditions=pos.conditions,
                 visited=pos.visited,
                 top=True,
             )
+        coordinate = f"{type_name}.{item.name}"
+        requirements = group.requirements.setdefault(type_name, [])
+        if (coordinate, requirement) not in requirements:
+            requirements.append((coordinate, requirement))
         for source in list(sources):
-            source_pos = source.position
-            saved = self._avoid
-            self._avoid = saved | self.fetch_graph.descendants(group.id)
-            try:
-                with self._tracking() as touched:
-                    rest = self.plan_at(replace(source_pos, visited=frozenset()), requirement)
-            finally:
-                self._avoid = saved
-            if rest:
-                raise UnsatisfiableRequiresError(
-                    f"Cannot satisfy '@requires' of '{type_name}.{item.name}' in subgraph '{subgraph}': "
-                    "no subgraph resolves the required fields at that position."
-                )
-            group.deps |= touched - {group.id}
-            group.requires.fragment(source.object_type).add_selections(requirement)
+            self._satisfy(group, source, coordinate, requirement)
         return self._add_field(entity_pos, item)
+
+    def _satisfy(
+        self, group: FetchGroup, source: Source, coordinate: str, requirement: tuple[NSelection, ...]
+    ) -> None:
+        """Fetch ``requirement`` at ``source`` first and put it in the group's representations."""
+        saved = self._avoid
+        self._avoid = saved | self.fetch_graph.descendants(group.id)
+        try:
+            with self._tracking() as touched:
+                rest = self.plan_at(replace(source.position, visited=frozenset()), requirement)
+        finally:
+            self._avoid = saved
+        if rest:
+            raise UnsatisfiableRequiresError(
+                f"Cannot satisfy '@requires' of '{coordinate}' in subgraph '{group.subgraph}': "
+                "no subgraph resolves the required fields at that position."
+            )
+        group.deps |= touched - {group.id}
+        group.requires.fragment(source.object_type).add_selections(requirement)
 
     @staticmethod
     def _probe(requirement: tuple[NSelection, ...], object_type: str) -> SelectionNode:
@@ -489,3 +503,18 @@ class Walker:
             )
         self._link_source(pos, pos.node, type_name, group, type_name, key)
         return group
+
+
+def _under_conditions(node: SelectionNode, conditions: frozenset[Condition]) -> SelectionNode:
+    """Where an entity fetch selects what was planned under ``conditions``.
+
+    Every condition the selection is under is printed in the entity fetch too (as a
+    condition-only fragment): the objects may exist whatever the conditions (the same field is
+    also selected unconditionally, or under other conditions), and the subgraph must resolve
+    (and report errors for) only what the client asked for.
+    """
+    # A contradiction (``@include(if: $v)`` and ``@skip(if: $v)``) prints as it is: never included.
+    printed = conjoin(conditions)
+    if printed is None:
+        printed = tuple(sorted(conditions))
+    return node.fragment(None, printed) if printed else node

@@ -288,6 +288,9 @@ def test_requires_under_a_field_repeated_with_a_condition_plans_one_entity_fetch
                 {
                   ... on Product {
                     shippingEstimate
+                    ... @skip(if: $s) {
+                      shippingEstimate
+                    }
                   }
                 }
               }
@@ -371,3 +374,44 @@ query ($b: Boolean!, $c: Boolean!) {
 @pytest.mark.parametrize(("b", "c"), [(True, False), (True, True), (False, False)])
 async def test_conditions_around_type_conditions_on_a_list_of_an_interface(b: bool, c: bool) -> None:
     await _assert_matches_oracle(media_world(), DEEP_ABSTRACT, {"b": b, "c": c})
+
+
+# -- conditions of an ancestor travel into entity fetches -------------------------------------
+
+REPEATED_UNDER_CONDITION = """
+query ($v: Boolean!) {
+  search(term: "a") { ... on Movie { year } }
+  search(term: "a") @include(if: $v) { ... on Movie { rating } }
+}
+"""
+
+
+@pytest.mark.parametrize("v", [False, True])
+async def test_subfields_of_a_conditioned_copy_are_fetched_under_its_condition(v: bool) -> None:
+    # The objects exist either way (the unconditioned copy selects them), so the films fetch
+    # must carry the condition: m4's rating fails (an injected fault), and that error belongs
+    # in the response only when rating was asked for.
+    ours = await _assert_matches_oracle(media_world(), REPEATED_UNDER_CONDITION, {"v": v})
+    assert any("rating" in error["path"] for error in ours.get("errors", [])) is v
+
+
+REQUIRES_IN_ONE_COPY = """
+query ($s: Boolean!) {
+  topProducts @skip(if: $s) { shippingEstimate price }
+  topProducts { inStock }
+}
+"""
+
+
+def test_every_copy_of_a_field_provides_the_representation_of_a_shared_entity_fetch() -> None:
+    # Only the conditioned copy needs price and weight (for shippingEstimate), but both copies'
+    # objects go into the one inventory fetch, so both must provide its representation.
+    plan = _plan(BENCH, REQUIRES_IN_ONE_COPY, bench_world().subgraphs)
+    products = plan.split('Flatten(path: "topProducts.@")')[0]
+    assert products.count("weight") == 2
+
+
+@pytest.mark.parametrize("s", [False, True])
+async def test_a_skipped_copy_with_requires_leaves_the_other_copy_complete(s: bool) -> None:
+    ours = await _assert_matches_oracle(bench_world(), REQUIRES_IN_ONE_COPY, {"s": s})
+    assert [p["inStock"] for p in ours["data"]["topProducts"]][:2] == [True, True]

@@ -124,9 +124,11 @@ def test_variable_skip_on_a_parent_field_wraps_the_child_fetches() -> None:
                   } =>
                   {
                     ... on Product {
-                      reviews {
-                        __typename
-                        body
+                      ... @skip(if: $lite) {
+                        reviews {
+                          __typename
+                          body
+                        }
                       }
                     }
                   }
