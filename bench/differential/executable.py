@@ -16,6 +16,8 @@ from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema, build_schema, default_field_resolver
 
+from bench.gateway_subgraphs.sdl import FEDERATION_PREAMBLE
+
 __all__ = [
     "FEDERATION_PREAMBLE",
     "InjectedFault",
@@ -27,19 +29,6 @@ __all__ = [
 
 Resolver = Callable[..., Any]
 EntityResolver = Callable[[Mapping[str, Any]], Any]
-
-FEDERATION_PREAMBLE = """
-scalar _Any
-scalar link__Import
-type _Service { sdl: String }
-directive @link(url: String!, import: [link__Import]) repeatable on SCHEMA
-directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
-directive @external on FIELD_DEFINITION | OBJECT
-directive @requires(fields: String!) on FIELD_DEFINITION
-directive @provides(fields: String!) on FIELD_DEFINITION
-directive @shareable repeatable on OBJECT | FIELD_DEFINITION
-"""
-"""What graphql-core needs besides a subgraph's SDL to execute it: the federation definitions."""
 
 
 class InjectedFault(Exception):

@@ -97,38 +97,37 @@ def _paths(body: Any) -> list[tuple[str | int, ...]]:
     return out
 
 
-def _value_at(data: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
-    """``(found, value)``: the value at ``path`` in ``data``, if the path names a position."""
+def _position(data: Any, path: tuple[str | int, ...]) -> str:
+    """What ``path`` names in ``data``: ``null``, ``below null`` (an ancestor is null: the error
+    was propagated away), ``value`` (a non-null value) or ``none`` (no position at all)."""
     current = data
-    for key in path:
+    for end, key in enumerate(path, start=1):
         in_list = isinstance(current, list) and isinstance(key, int) and 0 <= key < len(current)
         if not in_list and not (isinstance(current, dict) and isinstance(key, str) and key in current):
-            return False, None
+            return "none"
         current = current[key]
-    return True, current
-
-
-def _points_at_null(data: Any, path: tuple[str | int, ...]) -> bool:
-    """Whether ``path`` names a null in ``data``, or lies below a position nulled by propagation."""
-    for end in range(1, len(path) + 1):
-        found, value = _value_at(data, path[:end])
-        if not found:
-            return False
-        if value is None:
-            return True
-    return False
+        if current is None:
+            return "null" if end == len(path) else "below null"
+    return "value"
 
 
 async def _error_positions(operation: GeneratedOperation, ours: Any, hive: Any, context: Context) -> bool:
     del operation, context
     mine, theirs = canonical(ours), canonical(hive)
-    ours_right = all(_points_at_null(mine.data, path) for path in _paths(ours))
-    hive_paths = _paths(hive)
-    hive_right = {path for path in hive_paths if _points_at_null(theirs.data, path)}
-    # Wrong: a path that names no null, or one path for several errors (each error of a list
-    # item belongs to that item's own position).
-    hive_wrong = len(hive_right) < len(set(hive_paths)) or len(set(hive_paths)) < len(hive_paths)
-    return ours_right and hive_wrong and hive_right <= set(_paths(ours))
+    ours_right = all(_position(mine.data, path) in ("null", "below null") for path in _paths(ours))
+    kinds = [(path, _position(theirs.data, path)) for path in _paths(hive)]
+    named = [path for path, kind in kinds if kind == "null"]
+    # Wrong: a path that names a non-null value or no position, or one position named by several
+    # errors (each error of a list item belongs to that item's own position).
+    hive_wrong = any(kind in ("value", "none") for _, kind in kinds) or len(set(named)) < len(named)
+    if ours_right and hive_wrong and set(named) <= set(_paths(ours)):
+        return True
+    # The same errors at other items of a list (an item whose own value happens to be null).
+    return ours_right and mine.data_equal(theirs) and _without_indices(ours) == _without_indices(hive)
+
+
+def _without_indices(body: Any) -> list[tuple[str | int, ...]]:
+    return sorted(tuple(key for key in path if isinstance(key, str)) for path in _paths(body))
 
 
 _VALIDATION_MESSAGES = (
@@ -201,12 +200,12 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         _fragments,
     ),
     KnownDifference(
-        "error path names no null",
+        "error path at the wrong position",
         "Hive Gateway re-paths some errors of entity fetches below lists to the wrong item (often "
         "the first) or leaves the list index out (['a', 'reviews', 0, 'body'] for ['a', 3, "
         "'reviews', 0, 'body']). A field error's path must name the field that became null; "
-        "these name a non-null value, no position at all, or one position for several items' "
-        "errors, while ours name the nulls.",
+        "these name a non-null value, no position at all, one position for several items' "
+        "errors, or another item than the one that failed, while ours name the nulls.",
         _error_positions,
         "errors",
     ),

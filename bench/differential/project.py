@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -83,6 +84,8 @@ async def project_stack(
         process = _spawn(offset, env, log)
         try:
             _wait_for_banner(process)
+            # The children share this pipe for their logs: keep draining it, or they block on it.
+            threading.Thread(target=_drain, args=(process, log), daemon=True).start()
             gateway = f"http://127.0.0.1:{4000 + offset}/graphql"
             urls = {
                 "client_info": f"http://127.0.0.1:{4001 + offset}/graphql",
@@ -113,6 +116,13 @@ def _spawn(offset: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[s
         cwd=ROOT,
         start_new_session=True,
     )
+
+
+def _drain(process: subprocess.Popen[str], log: IO[str]) -> None:
+    assert process.stdout is not None
+    with contextlib.suppress(ValueError, OSError):  # the log closes when the stack stops
+        for line in process.stdout:
+            log.write(line)
 
 
 def _wait_for_banner(process: subprocess.Popen[str]) -> None:

@@ -373,37 +373,29 @@ async def run_worlds(
     from bench.differential.server import WORLDS
 
     tallies: list[Tally] = []
+
+    async def compare(world: World, urls: dict[str, str], oracle: str | None) -> None:
+        async with gateways(world, urls, logs) as pair:
+            tally = await compare_world(
+                world,
+                Endpoints(pair.ours, pair.hive, oracle),
+                seeds,
+                restart_hive=pair.restart_hive,
+                concurrency=concurrency,
+                progress=progress,
+            )
+        tallies.append(tally)
+        if done is not None:
+            done(tally)
+
     local = [name for name in names if name in WORLDS]
     if local:
         async with subgraph_server(local, logs) as base:
             for name in local:
                 world = WORLDS[name]()
                 urls = {sub: f"{base}/{name}/{sub}" for sub in world.subgraphs}
-                async with gateways(world, urls, logs) as pair:
-                    oracle = f"{base}/{name}/oracle" if world.oracle else None
-                    tally = await compare_world(
-                        world,
-                        Endpoints(pair.ours, pair.hive, oracle),
-                        seeds,
-                        restart_hive=pair.restart_hive,
-                        concurrency=concurrency,
-                        progress=progress,
-                    )
-                tallies.append(tally)
-                if done is not None:
-                    done(tally)
+                await compare(world, urls, f"{base}/{name}/oracle" if world.oracle else None)
     if "project" in names:
-        async with project_stack(logs, port_offset) as (world, _, urls):  # noqa: SIM117
-            async with gateways(world, urls, logs) as pair:
-                tally = await compare_world(
-                    world,
-                    Endpoints(pair.ours, pair.hive),
-                    seeds,
-                    restart_hive=pair.restart_hive,
-                    concurrency=concurrency,
-                    progress=progress,
-                )
-        tallies.append(tally)
-        if done is not None:
-            done(tally)
+        async with project_stack(logs, port_offset) as (world, _, urls):
+            await compare(world, urls, None)
     return tallies

@@ -44,7 +44,7 @@ async def test_fragments_that_never_apply_are_explained_by_the_pruned_rewrite() 
 
 
 async def test_error_paths_that_name_no_null_are_hive_s() -> None:
-    known = BY_NAME["error path names no null"]
+    known = BY_NAME["error path at the wrong position"]
     data = {"a": [{"b": 1}, {"b": None}]}
     ours = {"data": data, "errors": [{"message": "x", "path": ["a", 1, "b"]}]}
     assert await _explains(known, ours, {"data": data, "errors": [{"message": "x", "path": ["a", 0, "b"]}]})
