@@ -192,11 +192,13 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         _conditions,
     ),
     KnownDifference(
-        "fragments that never apply",
-        "Hive Gateway mishandles fragments on abstract types nested where their type can never "
-        "apply (... on Media inside ... on SearchResult on a Person): it nulls the field, or a "
-        "non-null parent. Asked the same operation with such fragments removed and named "
-        "fragments inlined (CollectFields skips them for every object there), it gives our answer.",
+        "fragments on abstract types",
+        "Hive Gateway mishandles fragments on abstract types nested inside others: one whose type "
+        "can never apply where it stands (... on Media inside ... on SearchResult on a Person), or "
+        "one on a union at a field of a member type (cast { ... on SearchResult { ... } }); it "
+        "nulls the field, or a non-null parent. Asked the same operation with named fragments "
+        "inlined, such fragments removed or replaced by their selections (CollectFields gives the "
+        "same fields for every object there), it gives our answer.",
         _fragments,
     ),
     KnownDifference(

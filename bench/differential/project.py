@@ -82,10 +82,11 @@ async def project_stack(
         env["PYTHONPATH"] = str(ROOT)
         log = (logs / "project.log").open("w")
         process = _spawn(offset, env, log)
+        drain = threading.Thread(target=_drain, args=(process, log), daemon=True)
         try:
             _wait_for_banner(process)
             # The children share this pipe for their logs: keep draining it, or they block on it.
-            threading.Thread(target=_drain, args=(process, log), daemon=True).start()
+            drain.start()
             gateway = f"http://127.0.0.1:{4000 + offset}/graphql"
             urls = {
                 "client_info": f"http://127.0.0.1:{4001 + offset}/graphql",
@@ -102,6 +103,10 @@ async def project_stack(
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+            if drain.is_alive():
+                drain.join(timeout=10)
+            assert process.stdout is not None
+            process.stdout.close()
             log.close()
 
 

@@ -129,11 +129,26 @@ class _Rewriter:
                 if not inner_possible:
                     continue  # can never apply here
             inner = self.selection_set(body, inner_parent, inner_possible)
-            if inner.selections:
+            if inner.selections and self._always_applies(parent, inner_parent, possible, inner_possible):
+                kept.extend(inner.selections)  # a fragment that narrows nothing: inline it
+            elif inner.selections:
                 kept.append(
                     InlineFragmentNode(type_condition=condition, directives=directives, selection_set=inner)
                 )
         return SelectionSetNode(selections=tuple(kept))
+
+    def _always_applies(
+        self, parent: str | None, inner: str | None, possible: frozenset[str], inner_possible: frozenset[str]
+    ) -> bool:
+        """Whether a fragment on ``inner`` applies to every object at a ``parent`` position and its
+        selections are valid on ``parent`` too (same type, a union's, or an object position)."""
+        if self.schema is None or parent is None or inner is None or inner_possible != possible:
+            return False
+        return (
+            inner == parent
+            or isinstance(self.schema.get_type(inner), GraphQLUnionType)
+            or isinstance(self.schema.get_type(parent), GraphQLObjectType)
+        )
 
     def _field(self, node: FieldNode, directives: tuple[DirectiveNode, ...], parent: str | None) -> FieldNode:
         inner = node.selection_set
@@ -173,8 +188,9 @@ def without_conditions(
 ) -> str | None:
     """The operation of ``document`` with ``@skip``/``@include`` evaluated away, or ``None``.
 
-    With ``schema``, named fragments are also inlined and fragments that can never apply where
-    they stand are removed (CollectFields skips them for every object there).
+    With ``schema``, named fragments are also inlined, fragments that can never apply where they
+    stand are removed (CollectFields skips them for every object there), and fragments that
+    apply to every object there are replaced by their selections.
     """
     parsed: DocumentNode = parse(document, no_location=True)
     fragments = {d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)}

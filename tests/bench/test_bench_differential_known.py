@@ -36,7 +36,7 @@ async def test_conditions_are_explained_only_when_the_rewrite_gives_our_answer()
 
 
 async def test_fragments_that_never_apply_are_explained_by_the_pruned_rewrite() -> None:
-    known = BY_NAME["fragments that never apply"]
+    known = BY_NAME["fragments on abstract types"]
     ours = {"data": {"person": {"born": 1915}}}
     hive = {"data": {"person": None}}
     assert await _explains(known, ours, hive, again=ours)
