@@ -60,7 +60,7 @@ def test_an_origin_shared_by_several_positions_gets_the_error_at_each_once() -> 
 def test_a_failed_fetch_reports_each_response_path_and_folds_the_tail() -> None:
     exc = SubgraphUnavailable("Subgraph 'a' is down.", service_name="a")
     assert [e.get("path") for e in failed_fetch_errors(exc, [])] == [None]
-    paths = [["t", i, "author"] for i in range(MAX_FAILED_FETCH_ERRORS + 5)]
+    paths: list[list[str | int]] = [["t", i, "author"] for i in range(MAX_FAILED_FETCH_ERRORS + 5)]
     rendered = failed_fetch_errors(exc, [*paths, ["t", 0, "author"]])
     assert len(rendered) == MAX_FAILED_FETCH_ERRORS
     assert rendered[0]["path"] == ["t", 0, "author"]
