@@ -19,6 +19,7 @@ from graphql import graphql_sync
 
 from bench.differential.worlds import World
 from gateway.config import Settings
+from gateway.errors import SubgraphUnavailable
 from gateway.execution import MockTransport, SubgraphRequest
 from gateway.http.app import create_app
 
@@ -28,7 +29,11 @@ Answer = Callable[[str, "dict[str, Any] | None"], Awaitable[dict[str, Any]]]
 """``answer(query, variables)`` → the GraphQL response body, decoded."""
 
 
-def _execute(world: World, request: SubgraphRequest) -> dict[str, Any]:
+def _execute(world: World, request: SubgraphRequest, down: frozenset[str]) -> dict[str, Any]:
+    if request.service_name in down:
+        raise SubgraphUnavailable(
+            f"Subgraph {request.service_name!r} could not be reached.", service_name=request.service_name
+        )
     schema = world.subgraphs[str(request.service_name)]
     result = graphql_sync(
         schema, request.query, variable_values=request.variables, operation_name=request.operation_name
@@ -37,13 +42,16 @@ def _execute(world: World, request: SubgraphRequest) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def local_gateway(world: World) -> AsyncIterator[Answer]:
-    """Our gateway app over ``world``'s in-process subgraphs; yields an ``Answer`` function."""
+async def local_gateway(world: World, down: frozenset[str] = frozenset()) -> AsyncIterator[Answer]:
+    """Our gateway app over ``world``'s in-process subgraphs; yields an ``Answer`` function.
+
+    Subgraphs named in ``down`` are unreachable (``SUBGRAPH_UNAVAILABLE``).
+    """
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "supergraph.graphql"
         path.write_text(world.supergraph_sdl)
         app = create_app(
-            Settings(supergraph_path=str(path)), transport=MockTransport(lambda r: _execute(world, r))
+            Settings(supergraph_path=str(path)), transport=MockTransport(lambda r: _execute(world, r, down))
         )
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)

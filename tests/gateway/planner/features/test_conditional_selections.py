@@ -415,3 +415,68 @@ def test_every_copy_of_a_field_provides_the_representation_of_a_shared_entity_fe
 async def test_a_skipped_copy_with_requires_leaves_the_other_copy_complete(s: bool) -> None:
     ours = await _assert_matches_oracle(bench_world(), REQUIRES_IN_ONE_COPY, {"s": s})
     assert [p["inStock"] for p in ours["data"]["topProducts"]][:2] == [True, True]
+
+
+# -- 5. a subgraph that is down -----------------------------------------------------------------
+
+DOWN = "{ media(first: 6) { title ... on Movie { rating } } }"
+
+
+def test_a_plan_with_an_entity_fetch_to_films() -> None:
+    assert _plan(MEDIA, DOWN, media_world().subgraphs) == _golden(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media(first: 6) {
+                  __typename
+                  title
+                  id
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "films") {
+                {
+                  ... on Movie {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Movie {
+                    rating
+                  }
+                }
+              }
+            }
+          }
+        }
+        """
+    )
+
+
+async def test_an_unavailable_subgraph_errs_at_each_object_its_entity_fetch_was_to_complete() -> None:
+    async with local_gateway(media_world(), down=frozenset({"films"})) as answer:
+        reply = await answer(DOWN, {})
+    # Four books, then m1 and m2, whose rating the films fetch was to add.
+    media = reply["data"]["media"]
+    assert media[3] == {"title": "The Lathe of Heaven"}
+    assert media[4:] == [
+        {"title": "Citizen Kane", "rating": None},
+        {"title": "Cleo from 5 to 7", "rating": None},
+    ]
+    assert [(e["path"], e["extensions"]) for e in reply["errors"]] == [
+        (["media", 4], {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "films"}),
+        (["media", 5], {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "films"}),
+    ]
+
+
+async def test_an_unavailable_subgraph_errs_at_each_root_field_its_fetch_was_to_fill() -> None:
+    async with local_gateway(media_world(), down=frozenset({"films"})) as answer:
+        reply = await answer('{ trending { title } a: searchFilms(term: "a") { __typename } }', {})
+    # Both root fields are non-null: data is null, and each field's error says why.
+    assert reply["data"] is None
+    assert [e["path"] for e in reply["errors"]] == [["trending"], ["a"]]
+    assert {e["extensions"]["code"] for e in reply["errors"]} == {"SUBGRAPH_UNAVAILABLE"}
