@@ -50,6 +50,10 @@ __all__ = [
 
 _CPUS = "0,1"
 
+HIVE_FRESH_EVERY = 2_000
+"""Hive Gateway's resident memory grows by megabytes per distinct operation (4 GB after about
+1,300 generated operations here, and it slows down with it); the run starts it afresh this often."""
+
 
 @dataclass(frozen=True, slots=True)
 class Endpoints:
@@ -159,7 +163,7 @@ async def compare_world(
     endpoints: Endpoints,
     seeds: Sequence[int],
     *,
-    restart_hive: Callable[[], Awaitable[bool]] | None = None,
+    restart_hive: Callable[..., Awaitable[bool]] | None = None,
     concurrency: int = 4,
     keep_examples: int = 20,
     known: Sequence[KnownDifference] = KNOWN_DIFFERENCES,
@@ -179,12 +183,16 @@ async def compare_world(
         queue.put_nowait(seed)
     hive_lock = asyncio.Lock()
     last_answered: list[int | None] = [None]
+    answered = [0]
     limits = httpx.Limits(max_connections=concurrency * 3, max_keepalive_connections=concurrency * 3)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
 
         async def ask_hive(document: str, variables: dict[str, Any], seed: int = -1) -> Any:
             operation = GeneratedOperation(document, variables, seed)
             async with hive_lock:
+                answered[0] += 1
+                if restart_hive is not None and answered[0] % HIVE_FRESH_EVERY == 0:
+                    await restart_hive(force=True)  # its memory grows with every new operation
                 reply = await _post(client, endpoints.hive, operation)
                 if _no_response(reply) and restart_hive is not None:
                     if await restart_hive():
@@ -296,8 +304,9 @@ class Pair:
 
     ours: str
     hive: str
-    restart_hive: Callable[[], Awaitable[bool]]
-    """Restart Hive Gateway if its process has exited; return whether it had."""
+    restart_hive: Callable[..., Awaitable[bool]]
+    """Restart Hive Gateway if its process has exited (or with ``force=True`` anyway); return
+    whether it had exited."""
 
 
 @contextlib.asynccontextmanager
@@ -329,13 +338,14 @@ async def gateways(world: World, url_of: dict[str, str], logs: Path) -> AsyncIte
 
         restarts = [0]
 
-        async def restart_hive() -> bool:
-            for _ in range(50):  # a process that is exiting closes its port before it is gone
+        async def restart_hive(force: bool = False) -> bool:
+            for _ in range(0 if force else 50):  # an exiting process closes its port before it is gone
                 if hive[0].popen.poll() is not None:
                     break
                 await asyncio.sleep(0.1)
             else:
-                return False  # alive: it was only slow
+                if not force:
+                    return False  # alive: it was only slow
             stop(hive[0])
             restarts[0] += 1
             name = f"hive-{world.name}-{restarts[0]}"
