@@ -111,7 +111,7 @@ async def project_stack(
 
 
 def _spawn(offset: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "insuretech_cli.main", "up", "--clients", str(_CLIENTS)]
+    command = [sys.executable, "-m", "insuretech_cli.main", "up", "--no-web", "--clients", str(_CLIENTS)]
     return subprocess.Popen(
         [*command, "--port-offset", str(offset)],
         stdout=subprocess.PIPE,
