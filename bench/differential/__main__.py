@@ -31,14 +31,17 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--port-offset", type=int, default=None, help="insuretech up's offset (project)")
     parser.add_argument("--examples", type=int, default=5, help="unexplained examples to print per world")
     parser.add_argument("--logs", default=None, help="keep the servers' logs in this folder")
+    parser.add_argument(
+        "--stop-after",
+        type=float,
+        default=None,
+        help="seconds per supergraph after which no new operation is sent",
+    )
     return parser.parse_args(argv)
 
 
 def _progress(tally: Tally) -> None:
-    print(
-        f"  ... {tally.world}: {tally.sent} sent, {tally.identical} identical, {tally.failures} unexplained",
-        flush=True,
-    )
+    print("  ... " + "\n  ... ".join(tally.lines()), flush=True)
 
 
 def _print(tally: Tally, started: float, examples: int) -> None:
@@ -62,6 +65,7 @@ async def _run(args: argparse.Namespace, logs: Path) -> list[Tally]:
         range(args.seed, args.seed + args.count),
         logs,
         concurrency=args.concurrency,
+        stop_after=args.stop_after,
         port_offset=args.port_offset,
         progress=_progress,
         done=done,

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -165,6 +166,7 @@ async def compare_world(
     *,
     restart_hive: Callable[..., Awaitable[bool]] | None = None,
     concurrency: int = 4,
+    deadline: float | None = None,
     keep_examples: int = 20,
     known: Sequence[KnownDifference] = KNOWN_DIFFERENCES,
     progress: Callable[[Tally], None] | None = None,
@@ -174,6 +176,7 @@ async def compare_world(
     Requests to Hive Gateway are sent one at a time, so when it exits the operations that can
     have caused it are known: the last one answered and the one in flight. It is restarted with
     ``restart_hive`` (which says whether it had exited) and the operation in flight is sent again.
+    Past ``deadline`` (``time.monotonic()``) no new operation is sent: the tally covers fewer seeds.
     """
     schema = load_supergraph(world.supergraph_sdl).api_schema
     generator = OperationGenerator(schema, world.pools)
@@ -203,7 +206,7 @@ async def compare_world(
                 return reply
 
         async def worker() -> None:
-            while not queue.empty():
+            while not queue.empty() and (deadline is None or time.monotonic() < deadline):
                 operation = generator.generate(queue.get_nowait())
                 others = {"ours": endpoints.ours}
                 if endpoints.oracle:
@@ -370,6 +373,7 @@ async def run_worlds(
     logs: Path,
     *,
     concurrency: int = 4,
+    stop_after: float | None = None,
     port_offset: int | None = None,
     progress: Callable[[Tally], None] | None = None,
     done: Callable[[Tally], None] | None = None,
@@ -377,7 +381,8 @@ async def run_worlds(
     """Start the servers of each named world in turn and compare every seed's operation there.
 
     ``media`` and ``bench`` run in one subgraph server; ``project`` runs ``insuretech up``
-    (``port_offset`` shifts its ports). ``done`` is called with each world's tally.
+    (``port_offset`` shifts its ports). ``done`` is called with each world's tally. With
+    ``stop_after`` a world sends no new operation after that many seconds.
     """
     from bench.differential.project import project_stack
     from bench.differential.server import WORLDS
@@ -392,6 +397,7 @@ async def run_worlds(
                 seeds,
                 restart_hive=pair.restart_hive,
                 concurrency=concurrency,
+                deadline=None if stop_after is None else time.monotonic() + stop_after,
                 progress=progress,
             )
         tallies.append(tally)
