@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -75,7 +76,7 @@ async def project_stack(
     Raises:
         RuntimeError: the stack did not come up, or the ids could not be harvested.
     """
-    offset = port_offset if port_offset is not None else 6_000 + os.getpid() % 3_000
+    offset = port_offset if port_offset is not None else _free_offset()
     with tempfile.TemporaryDirectory(prefix="differential-project-") as data_dir:
         env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and k != "REDIS_URL"}
         env["INSURETECH_DATA_DIR"] = data_dir
@@ -121,6 +122,28 @@ def _spawn(offset: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[s
         cwd=ROOT,
         start_new_session=True,
     )
+
+
+_PORTS = (4000, 4001, 4002, 4003, 50051, 50052, 50053)
+"""The ports insuretech up binds, before its offset."""
+
+
+def _free_offset() -> int:
+    """An offset that puts every port of the stack on a port free right now (pid-derived start)."""
+    start = 6_000 + os.getpid() % 3_000
+    for offset in range(start, start + 3_000, 7):
+        if all(_free(port + offset) for port in _PORTS):
+            return offset
+    raise RuntimeError("No free ports for insuretech up; pass a port offset.")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _drain(process: subprocess.Popen[str], log: IO[str]) -> None:

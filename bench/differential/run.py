@@ -112,14 +112,19 @@ class Tally:
 
 
 async def _post(client: httpx.AsyncClient, url: str, operation: GeneratedOperation) -> Any:
-    body = {"query": operation.document, "variables": operation.variables}
-    try:
-        response = await client.post(
-            url, content=orjson.dumps(body), headers={"content-type": "application/json"}
-        )
-        return orjson.loads(response.content)
-    except (httpx.HTTPError, orjson.JSONDecodeError) as exc:
-        return {"errors": [{"message": f"No GraphQL response from {url}: {exc!r}"}]}
+    """POST the operation; a connection the server closed while idle is retried once (reads only)."""
+    body = orjson.dumps({"query": operation.document, "variables": operation.variables})
+    failure: Exception | None = None
+    for _ in range(2):
+        try:
+            response = await client.post(url, content=body, headers={"content-type": "application/json"})
+            return orjson.loads(response.content)
+        except httpx.TransportError as exc:
+            failure = exc
+        except (httpx.HTTPError, orjson.JSONDecodeError) as exc:
+            failure = exc
+            break
+    return {"errors": [{"message": f"{_NO_RESPONSE} {url}: {failure!r}"}]}
 
 
 _NO_RESPONSE = "No GraphQL response from"
