@@ -11,7 +11,7 @@ a draw that is not valid (e.g. an alias clash between fields of different shapes
 PORT_NOTE: ``hypothesis-graphql`` generates selections and arguments but neither variables,
 ``@skip``/``@include``, named fragments nor repeated fields, and draws argument values that
 miss the data; this generator is small, seeded (a failure reproduces from its seed) and draws
-argument values from per-supergraph pools that hit real records. Decision 0011 says why.
+argument values from per-supergraph pools that hit real records. Decision 0013 says why.
 """
 
 from __future__ import annotations
