@@ -85,3 +85,7 @@ class ApplicationsClient(BackendClient):
             "BatchListApplicationsByClient", request, pb.BatchListApplicationsByClientResponse
         )
         return list(response.results)
+
+    async def apply_core_event(self, request: pb.ApplyCoreEventRequest) -> pb.ApplyCoreEventResponse:
+        """Apply an event of core_app to an application, exactly once per event id (never retried here)."""
+        return await self._unary("ApplyCoreEvent", request, pb.ApplyCoreEventResponse)

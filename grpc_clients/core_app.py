@@ -97,7 +97,9 @@ class CoreAppClient(BackendClient):
         self, session_id: str, *, deadline: float = WATCH_TIMEOUT_SECONDS
     ) -> AsyncIterator[pb.Offer]:
         """Each offer as it settles; the stream ends when every insurer has settled."""
-        call = self._stub.WatchQuoteSession(pb.GetQuoteSessionRequest(id=session_id), timeout=deadline)
+        call = self._stub.WatchQuoteSession(
+            pb.GetQuoteSessionRequest(id=session_id), timeout=deadline, metadata=self._metadata
+        )
         try:
             async for offer in call:
                 yield offer

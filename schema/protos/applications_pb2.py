@@ -26,15 +26,17 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n schema/protos/applications.proto\x12\x1ainsuretech.applications.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x85\x01\n\x0cStatusChange\x12=\n\x06status\x18\x01 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\"2\n\rInsuredObject\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"m\n\x0bVehicleInfo\x12\x0b\n\x03vin\x18\x01 \x01(\t\x12\r\n\x05plate\x18\x02 \x01(\t\x12\x0c\n\x04make\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0c\n\x04year\x18\x05 \x01(\x05\x12\x17\n\x0f\x65ngine_power_hp\x18\x06 \x01(\x05\"\xa7\x04\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x12\n\nproduct_id\x18\x04 \x01(\t\x12=\n\x06status\x18\x05 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12@\n\x0estatus_history\x18\x06 \x03(\x0b\x32(.insuretech.applications.v1.StatusChange\x12.\n\napplied_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x41\n\x0einsured_object\x18\t \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\n \x01(\x03\x12\x13\n\x0bterm_months\x18\x0b \x01(\x05\x12\x38\n\x07vehicle\x18\x0c \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\r \x01(\t\x12\x1b\n\x13\x63\x61ncellation_reason\x18\x0e \x01(\t\x12\x17\n\x0fidempotency_key\x18\x0f \x01(\t\"\xa2\x02\n\x10\x41pplicationInput\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x41\n\x0einsured_object\x18\x04 \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\x05 \x01(\x03\x12\x13\n\x0bterm_months\x18\x06 \x01(\x05\x12\x38\n\x07vehicle\x18\x07 \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\x08 \x01(\t\x12\x0e\n\x06submit\x18\t \x01(\x08\"W\n\x18\x43reateApplicationRequest\x12;\n\x05input\x18\x01 \x01(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"j\n\x19\x43reateApplicationResponse\x12<\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\'.insuretech.applications.v1.Application\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"p\n\tItemError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x44\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32*.insuretech.applications.v1.FieldViolation\"^\n\x1e\x42\x61tchCreateApplicationsRequest\x12<\n\x06inputs\x18\x01 \x03(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"\xb6\x01\n\x11\x42\x61tchCreateResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12>\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\'.insuretech.applications.v1.ApplicationH\x00\x12\x36\n\x05\x65rror\x18\x03 \x01(\x0b\x32%.insuretech.applications.v1.ItemErrorH\x00\x12\x0f\n\x07\x63reated\x18\x04 \x01(\x08\x42\t\n\x07outcome\"a\n\x1f\x42\x61tchCreateApplicationsResponse\x12>\n\x07results\x18\x01 \x03(\x0b\x32-.insuretech.applications.v1.BatchCreateResult\"6\n\x18\x43\x61ncelApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"|\n\x1cTransitionApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12@\n\tto_status\x18\x02 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"#\n\x15GetApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"*\n\x1b\x42\x61tchGetApplicationsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"r\n\x1c\x42\x61tchGetApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x13\n\x0bmissing_ids\x18\x02 \x03(\t\"\xa5\x01\n\x11\x41pplicationFilter\x12\x14\n\x0c\x61pplied_from\x18\x01 \x01(\t\x12\x12\n\napplied_to\x18\x02 \x01(\t\x12?\n\x08statuses\x18\x03 \x03(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x11\n\tclient_id\x18\x04 \x01(\t\x12\x12\n\nproduct_id\x18\x05 \x01(\t\"\x7f\n\x17ListApplicationsRequest\x12=\n\x06\x66ilter\x18\x01 \x01(\x0b\x32-.insuretech.applications.v1.ApplicationFilter\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"r\n\x18ListApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x19SearchApplicationsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"[\n\x1aSearchApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"\x83\x01\n$BatchListApplicationsByClientRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x18\n\x10limit_per_client\x18\x02 \x01(\x05\x12-\n\tread_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"f\n\x12\x43lientApplications\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12=\n\x0c\x61pplications\x18\x02 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"h\n%BatchListApplicationsByClientResponse\x12?\n\x07results\x18\x01 \x03(\x0b\x32..insuretech.applications.v1.ClientApplications*\xa8\x01\n\x11\x41pplicationStatus\x12\"\n\x1e\x41PPLICATION_STATUS_UNSPECIFIED\x10\x00\x12\t\n\x05\x44RAFT\x10\x01\x12\r\n\tSUBMITTED\x10\x02\x12\x0e\n\nPROCESSING\x10\x03\x12\x0b\n\x07OFFERED\x10\x04\x12\x0c\n\x08\x41PPROVED\x10\x05\x12\x0c\n\x08REJECTED\x10\x06\x12\r\n\tCANCELLED\x10\x07\x12\r\n\tCOMPLETED\x10\x08\x32\xc3\t\n\x13\x41pplicationsService\x12\x80\x01\n\x11\x43reateApplication\x12\x34.insuretech.applications.v1.CreateApplicationRequest\x1a\x35.insuretech.applications.v1.CreateApplicationResponse\x12\x92\x01\n\x17\x42\x61tchCreateApplications\x12:.insuretech.applications.v1.BatchCreateApplicationsRequest\x1a;.insuretech.applications.v1.BatchCreateApplicationsResponse\x12r\n\x11\x43\x61ncelApplication\x12\x34.insuretech.applications.v1.CancelApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12z\n\x15TransitionApplication\x12\x38.insuretech.applications.v1.TransitionApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12l\n\x0eGetApplication\x12\x31.insuretech.applications.v1.GetApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12\x89\x01\n\x14\x42\x61tchGetApplications\x12\x37.insuretech.applications.v1.BatchGetApplicationsRequest\x1a\x38.insuretech.applications.v1.BatchGetApplicationsResponse\x12}\n\x10ListApplications\x12\x33.insuretech.applications.v1.ListApplicationsRequest\x1a\x34.insuretech.applications.v1.ListApplicationsResponse\x12\x83\x01\n\x12SearchApplications\x12\x35.insuretech.applications.v1.SearchApplicationsRequest\x1a\x36.insuretech.applications.v1.SearchApplicationsResponse\x12\xa4\x01\n\x1d\x42\x61tchListApplicationsByClient\x12@.insuretech.applications.v1.BatchListApplicationsByClientRequest\x1a\x41.insuretech.applications.v1.BatchListApplicationsByClientResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n schema/protos/applications.proto\x12\x1ainsuretech.applications.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x85\x01\n\x0cStatusChange\x12=\n\x06status\x18\x01 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\"2\n\rInsuredObject\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"m\n\x0bVehicleInfo\x12\x0b\n\x03vin\x18\x01 \x01(\t\x12\r\n\x05plate\x18\x02 \x01(\t\x12\x0c\n\x04make\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0c\n\x04year\x18\x05 \x01(\x05\x12\x17\n\x0f\x65ngine_power_hp\x18\x06 \x01(\x05\"\xb6\x04\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x12\n\nproduct_id\x18\x04 \x01(\t\x12=\n\x06status\x18\x05 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12@\n\x0estatus_history\x18\x06 \x03(\x0b\x32(.insuretech.applications.v1.StatusChange\x12.\n\napplied_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x41\n\x0einsured_object\x18\t \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\n \x01(\x03\x12\x13\n\x0bterm_months\x18\x0b \x01(\x05\x12\x38\n\x07vehicle\x18\x0c \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\r \x01(\t\x12\x1b\n\x13\x63\x61ncellation_reason\x18\x0e \x01(\t\x12\x17\n\x0fidempotency_key\x18\x0f \x01(\t\x12\r\n\x05owner\x18\x10 \x01(\t\"\xa2\x02\n\x10\x41pplicationInput\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x41\n\x0einsured_object\x18\x04 \x01(\x0b\x32).insuretech.applications.v1.InsuredObject\x12\x1b\n\x13sum_insured_kopecks\x18\x05 \x01(\x03\x12\x13\n\x0bterm_months\x18\x06 \x01(\x05\x12\x38\n\x07vehicle\x18\x07 \x01(\x0b\x32\'.insuretech.applications.v1.VehicleInfo\x12\x0f\n\x07\x63omment\x18\x08 \x01(\t\x12\x0e\n\x06submit\x18\t \x01(\x08\"W\n\x18\x43reateApplicationRequest\x12;\n\x05input\x18\x01 \x01(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"j\n\x19\x43reateApplicationResponse\x12<\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\'.insuretech.applications.v1.Application\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"p\n\tItemError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x44\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32*.insuretech.applications.v1.FieldViolation\"^\n\x1e\x42\x61tchCreateApplicationsRequest\x12<\n\x06inputs\x18\x01 \x03(\x0b\x32,.insuretech.applications.v1.ApplicationInput\"\xb6\x01\n\x11\x42\x61tchCreateResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12>\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32\'.insuretech.applications.v1.ApplicationH\x00\x12\x36\n\x05\x65rror\x18\x03 \x01(\x0b\x32%.insuretech.applications.v1.ItemErrorH\x00\x12\x0f\n\x07\x63reated\x18\x04 \x01(\x08\x42\t\n\x07outcome\"a\n\x1f\x42\x61tchCreateApplicationsResponse\x12>\n\x07results\x18\x01 \x03(\x0b\x32-.insuretech.applications.v1.BatchCreateResult\"6\n\x18\x43\x61ncelApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"|\n\x1cTransitionApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12@\n\tto_status\x18\x02 \x01(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\"#\n\x15GetApplicationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"*\n\x1b\x42\x61tchGetApplicationsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"r\n\x1c\x42\x61tchGetApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x13\n\x0bmissing_ids\x18\x02 \x03(\t\"\xa5\x01\n\x11\x41pplicationFilter\x12\x14\n\x0c\x61pplied_from\x18\x01 \x01(\t\x12\x12\n\napplied_to\x18\x02 \x01(\t\x12?\n\x08statuses\x18\x03 \x03(\x0e\x32-.insuretech.applications.v1.ApplicationStatus\x12\x11\n\tclient_id\x18\x04 \x01(\t\x12\x12\n\nproduct_id\x18\x05 \x01(\t\"\x7f\n\x17ListApplicationsRequest\x12=\n\x06\x66ilter\x18\x01 \x01(\x0b\x32-.insuretech.applications.v1.ApplicationFilter\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"r\n\x18ListApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x19SearchApplicationsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"[\n\x1aSearchApplicationsResponse\x12=\n\x0c\x61pplications\x18\x01 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"\x83\x01\n$BatchListApplicationsByClientRequest\x12\x12\n\nclient_ids\x18\x01 \x03(\t\x12\x18\n\x10limit_per_client\x18\x02 \x01(\x05\x12-\n\tread_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"f\n\x12\x43lientApplications\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12=\n\x0c\x61pplications\x18\x02 \x03(\x0b\x32\'.insuretech.applications.v1.Application\"h\n%BatchListApplicationsByClientResponse\x12?\n\x07results\x18\x01 \x03(\x0b\x32..insuretech.applications.v1.ClientApplications\"\x90\x01\n\x15\x41pplyCoreEventRequest\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12=\n\nevent_type\x18\x02 \x01(\x0e\x32).insuretech.applications.v1.CoreEventType\x12\x16\n\x0e\x61pplication_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"g\n\x16\x41pplyCoreEventResponse\x12<\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\'.insuretech.applications.v1.Application\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08*\xa8\x01\n\x11\x41pplicationStatus\x12\"\n\x1e\x41PPLICATION_STATUS_UNSPECIFIED\x10\x00\x12\t\n\x05\x44RAFT\x10\x01\x12\r\n\tSUBMITTED\x10\x02\x12\x0e\n\nPROCESSING\x10\x03\x12\x0b\n\x07OFFERED\x10\x04\x12\x0c\n\x08\x41PPROVED\x10\x05\x12\x0c\n\x08REJECTED\x10\x06\x12\r\n\tCANCELLED\x10\x07\x12\r\n\tCOMPLETED\x10\x08*S\n\rCoreEventType\x12\x1f\n\x1b\x43ORE_EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x0e\n\nOFFER_MADE\x10\x01\x12\x11\n\rPOLICY_ISSUED\x10\x02\x32\xbc\n\n\x13\x41pplicationsService\x12\x80\x01\n\x11\x43reateApplication\x12\x34.insuretech.applications.v1.CreateApplicationRequest\x1a\x35.insuretech.applications.v1.CreateApplicationResponse\x12\x92\x01\n\x17\x42\x61tchCreateApplications\x12:.insuretech.applications.v1.BatchCreateApplicationsRequest\x1a;.insuretech.applications.v1.BatchCreateApplicationsResponse\x12r\n\x11\x43\x61ncelApplication\x12\x34.insuretech.applications.v1.CancelApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12z\n\x15TransitionApplication\x12\x38.insuretech.applications.v1.TransitionApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12l\n\x0eGetApplication\x12\x31.insuretech.applications.v1.GetApplicationRequest\x1a\'.insuretech.applications.v1.Application\x12\x89\x01\n\x14\x42\x61tchGetApplications\x12\x37.insuretech.applications.v1.BatchGetApplicationsRequest\x1a\x38.insuretech.applications.v1.BatchGetApplicationsResponse\x12}\n\x10ListApplications\x12\x33.insuretech.applications.v1.ListApplicationsRequest\x1a\x34.insuretech.applications.v1.ListApplicationsResponse\x12\x83\x01\n\x12SearchApplications\x12\x35.insuretech.applications.v1.SearchApplicationsRequest\x1a\x36.insuretech.applications.v1.SearchApplicationsResponse\x12\xa4\x01\n\x1d\x42\x61tchListApplicationsByClient\x12@.insuretech.applications.v1.BatchListApplicationsByClientRequest\x1a\x41.insuretech.applications.v1.BatchListApplicationsByClientResponse\x12w\n\x0e\x41pplyCoreEvent\x12\x31.insuretech.applications.v1.ApplyCoreEventRequest\x1a\x32.insuretech.applications.v1.ApplyCoreEventResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'schema.protos.applications_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APPLICATIONSTATUS']._serialized_start=3311
-  _globals['_APPLICATIONSTATUS']._serialized_end=3479
+  _globals['_APPLICATIONSTATUS']._serialized_start=3578
+  _globals['_APPLICATIONSTATUS']._serialized_end=3746
+  _globals['_COREEVENTTYPE']._serialized_start=3748
+  _globals['_COREEVENTTYPE']._serialized_end=3831
   _globals['_STATUSCHANGE']._serialized_start=132
   _globals['_STATUSCHANGE']._serialized_end=265
   _globals['_INSUREDOBJECT']._serialized_start=267
@@ -42,49 +44,53 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VEHICLEINFO']._serialized_start=319
   _globals['_VEHICLEINFO']._serialized_end=428
   _globals['_APPLICATION']._serialized_start=431
-  _globals['_APPLICATION']._serialized_end=982
-  _globals['_APPLICATIONINPUT']._serialized_start=985
-  _globals['_APPLICATIONINPUT']._serialized_end=1275
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=1277
-  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1364
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1366
-  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1472
-  _globals['_FIELDVIOLATION']._serialized_start=1474
-  _globals['_FIELDVIOLATION']._serialized_end=1526
-  _globals['_ITEMERROR']._serialized_start=1528
-  _globals['_ITEMERROR']._serialized_end=1640
-  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_start=1642
-  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_end=1736
-  _globals['_BATCHCREATERESULT']._serialized_start=1739
-  _globals['_BATCHCREATERESULT']._serialized_end=1921
-  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_start=1923
-  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_end=2020
-  _globals['_CANCELAPPLICATIONREQUEST']._serialized_start=2022
-  _globals['_CANCELAPPLICATIONREQUEST']._serialized_end=2076
-  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_start=2078
-  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_end=2202
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=2204
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=2239
-  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_start=2241
-  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_end=2283
-  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_start=2285
-  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_end=2399
-  _globals['_APPLICATIONFILTER']._serialized_start=2402
-  _globals['_APPLICATIONFILTER']._serialized_end=2567
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=2569
-  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=2696
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=2698
-  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2812
-  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_start=2814
-  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_end=2871
-  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_start=2873
-  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_end=2964
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_start=2967
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_end=3098
-  _globals['_CLIENTAPPLICATIONS']._serialized_start=3100
-  _globals['_CLIENTAPPLICATIONS']._serialized_end=3202
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_start=3204
-  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_end=3308
-  _globals['_APPLICATIONSSERVICE']._serialized_start=3482
-  _globals['_APPLICATIONSSERVICE']._serialized_end=4701
+  _globals['_APPLICATION']._serialized_end=997
+  _globals['_APPLICATIONINPUT']._serialized_start=1000
+  _globals['_APPLICATIONINPUT']._serialized_end=1290
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_start=1292
+  _globals['_CREATEAPPLICATIONREQUEST']._serialized_end=1379
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_start=1381
+  _globals['_CREATEAPPLICATIONRESPONSE']._serialized_end=1487
+  _globals['_FIELDVIOLATION']._serialized_start=1489
+  _globals['_FIELDVIOLATION']._serialized_end=1541
+  _globals['_ITEMERROR']._serialized_start=1543
+  _globals['_ITEMERROR']._serialized_end=1655
+  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_start=1657
+  _globals['_BATCHCREATEAPPLICATIONSREQUEST']._serialized_end=1751
+  _globals['_BATCHCREATERESULT']._serialized_start=1754
+  _globals['_BATCHCREATERESULT']._serialized_end=1936
+  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_start=1938
+  _globals['_BATCHCREATEAPPLICATIONSRESPONSE']._serialized_end=2035
+  _globals['_CANCELAPPLICATIONREQUEST']._serialized_start=2037
+  _globals['_CANCELAPPLICATIONREQUEST']._serialized_end=2091
+  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_start=2093
+  _globals['_TRANSITIONAPPLICATIONREQUEST']._serialized_end=2217
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=2219
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=2254
+  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_start=2256
+  _globals['_BATCHGETAPPLICATIONSREQUEST']._serialized_end=2298
+  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_start=2300
+  _globals['_BATCHGETAPPLICATIONSRESPONSE']._serialized_end=2414
+  _globals['_APPLICATIONFILTER']._serialized_start=2417
+  _globals['_APPLICATIONFILTER']._serialized_end=2582
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_start=2584
+  _globals['_LISTAPPLICATIONSREQUEST']._serialized_end=2711
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_start=2713
+  _globals['_LISTAPPLICATIONSRESPONSE']._serialized_end=2827
+  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_start=2829
+  _globals['_SEARCHAPPLICATIONSREQUEST']._serialized_end=2886
+  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_start=2888
+  _globals['_SEARCHAPPLICATIONSRESPONSE']._serialized_end=2979
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_start=2982
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTREQUEST']._serialized_end=3113
+  _globals['_CLIENTAPPLICATIONS']._serialized_start=3115
+  _globals['_CLIENTAPPLICATIONS']._serialized_end=3217
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_start=3219
+  _globals['_BATCHLISTAPPLICATIONSBYCLIENTRESPONSE']._serialized_end=3323
+  _globals['_APPLYCOREEVENTREQUEST']._serialized_start=3326
+  _globals['_APPLYCOREEVENTREQUEST']._serialized_end=3470
+  _globals['_APPLYCOREEVENTRESPONSE']._serialized_start=3472
+  _globals['_APPLYCOREEVENTRESPONSE']._serialized_end=3575
+  _globals['_APPLICATIONSSERVICE']._serialized_start=3834
+  _globals['_APPLICATIONSSERVICE']._serialized_end=5174
 # @@protoc_insertion_point(module_scope)

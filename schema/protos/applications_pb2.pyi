@@ -3,6 +3,10 @@
 isort:skip_file
 The applications backend: insurance applications ("заявки"), their state machine, search and outbox.
 Calendar dates are ISO 8601 strings; instants are google.protobuf.Timestamp.
+
+Every method acts for the caller named by the "x-partner-id" metadata (absent: the first party).
+A partner creates applications it owns, its idempotency keys are its own, and it reads, lists,
+searches and changes only its own applications (others' are NOT_FOUND); the first party sees all.
 """
 
 from collections import abc as _abc
@@ -51,6 +55,27 @@ REJECTED: ApplicationStatus.ValueType  # 6
 CANCELLED: ApplicationStatus.ValueType  # 7
 COMPLETED: ApplicationStatus.ValueType  # 8
 Global___ApplicationStatus: _TypeAlias = ApplicationStatus  # noqa: Y015
+
+class _CoreEventType:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _CoreEventTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CoreEventType.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    CORE_EVENT_TYPE_UNSPECIFIED: _CoreEventType.ValueType  # 0
+    OFFER_MADE: _CoreEventType.ValueType  # 1
+    """an insurer made an offer for the application"""
+    POLICY_ISSUED: _CoreEventType.ValueType  # 2
+    """a policy was issued from one of its offers"""
+
+class CoreEventType(_CoreEventType, metaclass=_CoreEventTypeEnumTypeWrapper): ...
+
+CORE_EVENT_TYPE_UNSPECIFIED: CoreEventType.ValueType  # 0
+OFFER_MADE: CoreEventType.ValueType  # 1
+"""an insurer made an offer for the application"""
+POLICY_ISSUED: CoreEventType.ValueType  # 2
+"""a policy was issued from one of its offers"""
+Global___CoreEventType: _TypeAlias = CoreEventType  # noqa: Y015
 
 @_typing.final
 class StatusChange(_message.Message):
@@ -154,6 +179,7 @@ class Application(_message.Message):
     COMMENT_FIELD_NUMBER: _builtins.int
     CANCELLATION_REASON_FIELD_NUMBER: _builtins.int
     IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    OWNER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.str
     """"APP-2025-000123" """
@@ -165,6 +191,8 @@ class Application(_message.Message):
     comment: _builtins.str
     cancellation_reason: _builtins.str
     idempotency_key: _builtins.str
+    owner: _builtins.str
+    """"partner:<partner id>" or "first-party" """
     @_builtins.property
     def status_history(self) -> _containers.RepeatedCompositeFieldContainer[Global___StatusChange]: ...
     @_builtins.property
@@ -195,10 +223,11 @@ class Application(_message.Message):
         comment: _builtins.str = ...,
         cancellation_reason: _builtins.str = ...,
         idempotency_key: _builtins.str = ...,
+        owner: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["applied_at", b"applied_at", "insured_object", b"insured_object", "updated_at", b"updated_at", "vehicle", b"vehicle"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["applied_at", b"applied_at", "cancellation_reason", b"cancellation_reason", "client_id", b"client_id", "comment", b"comment", "id", b"id", "idempotency_key", b"idempotency_key", "insured_object", b"insured_object", "number", b"number", "product_id", b"product_id", "status", b"status", "status_history", b"status_history", "sum_insured_kopecks", b"sum_insured_kopecks", "term_months", b"term_months", "updated_at", b"updated_at", "vehicle", b"vehicle"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applied_at", b"applied_at", "cancellation_reason", b"cancellation_reason", "client_id", b"client_id", "comment", b"comment", "id", b"id", "idempotency_key", b"idempotency_key", "insured_object", b"insured_object", "number", b"number", "owner", b"owner", "product_id", b"product_id", "status", b"status", "status_history", b"status_history", "sum_insured_kopecks", b"sum_insured_kopecks", "term_months", b"term_months", "updated_at", b"updated_at", "vehicle", b"vehicle"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -731,3 +760,57 @@ class BatchListApplicationsByClientResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___BatchListApplicationsByClientResponse: _TypeAlias = BatchListApplicationsByClientResponse  # noqa: Y015
+
+@_typing.final
+class ApplyCoreEventRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_ID_FIELD_NUMBER: _builtins.int
+    EVENT_TYPE_FIELD_NUMBER: _builtins.int
+    APPLICATION_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    event_id: _builtins.str
+    """the core_app outbox event id (UUID); a repeat changes nothing"""
+    event_type: Global___CoreEventType.ValueType
+    application_id: _builtins.str
+    reason: _builtins.str
+    """recorded in the status history, at most 500 chars"""
+    def __init__(
+        self,
+        *,
+        event_id: _builtins.str = ...,
+        event_type: Global___CoreEventType.ValueType = ...,
+        application_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application_id", b"application_id", "event_id", b"event_id", "event_type", b"event_type", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ApplyCoreEventRequest: _TypeAlias = ApplyCoreEventRequest  # noqa: Y015
+
+@_typing.final
+class ApplyCoreEventResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    APPLICATION_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELD_NUMBER: _builtins.int
+    changed: _builtins.bool
+    """false for a repeated event, or when the status was already there or beyond"""
+    @_builtins.property
+    def application(self) -> Global___Application: ...
+    def __init__(
+        self,
+        *,
+        application: Global___Application | None = ...,
+        changed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["application", b"application"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["application", b"application", "changed", b"changed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ApplyCoreEventResponse: _TypeAlias = ApplyCoreEventResponse  # noqa: Y015

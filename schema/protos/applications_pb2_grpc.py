@@ -79,13 +79,20 @@ class ApplicationsServiceStub:
                 request_serializer=schema_dot_protos_dot_applications__pb2.BatchListApplicationsByClientRequest.SerializeToString,
                 response_deserializer=schema_dot_protos_dot_applications__pb2.BatchListApplicationsByClientResponse.FromString,
                 _registered_method=True)
+        self.ApplyCoreEvent = channel.unary_unary(
+                '/insuretech.applications.v1.ApplicationsService/ApplyCoreEvent',
+                request_serializer=schema_dot_protos_dot_applications__pb2.ApplyCoreEventRequest.SerializeToString,
+                response_deserializer=schema_dot_protos_dot_applications__pb2.ApplyCoreEventResponse.FromString,
+                _registered_method=True)
 
 
 class ApplicationsServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
     def CreateApplication(self, request, context):
-        """Idempotent by idempotency_key: the same key returns the same application (created = false).
+        """Idempotent by (caller, idempotency_key): the same key returns the same application (created = false).
+        The client and the product must exist (NOT_FOUND otherwise, nothing written); checked with
+        client_info and core_app, one call each per request.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -99,7 +106,8 @@ class ApplicationsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CancelApplication(self, request, context):
-        """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED; otherwise FAILED_PRECONDITION and nothing changes.
+        """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED and without an active policy; otherwise
+        FAILED_PRECONDITION and nothing changes. Cancelling a CANCELLED application returns it unchanged.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -140,6 +148,16 @@ class ApplicationsServiceServicer:
 
     def BatchListApplicationsByClient(self, request, context):
         """The newest applications of many clients in one call (Client.applications).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyCoreEvent(self, request, context):
+        """Applies an event of core_app exactly once per event_id (a transactional inbox): OFFER_MADE
+        moves the application on to OFFERED, POLICY_ISSUED to COMPLETED (through APPROVED). An
+        application already there stays; a POLICY_ISSUED for a CANCELLED or REJECTED one is
+        FAILED_PRECONDITION. Called by core_app's outbox relay, which retries until it gets an answer.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -192,6 +210,11 @@ def add_ApplicationsServiceServicer_to_server(servicer, server):
                     servicer.BatchListApplicationsByClient,
                     request_deserializer=schema_dot_protos_dot_applications__pb2.BatchListApplicationsByClientRequest.FromString,
                     response_serializer=schema_dot_protos_dot_applications__pb2.BatchListApplicationsByClientResponse.SerializeToString,
+            ),
+            'ApplyCoreEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyCoreEvent,
+                    request_deserializer=schema_dot_protos_dot_applications__pb2.ApplyCoreEventRequest.FromString,
+                    response_serializer=schema_dot_protos_dot_applications__pb2.ApplyCoreEventResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -437,6 +460,33 @@ class ApplicationsService:
             '/insuretech.applications.v1.ApplicationsService/BatchListApplicationsByClient',
             schema_dot_protos_dot_applications__pb2.BatchListApplicationsByClientRequest.SerializeToString,
             schema_dot_protos_dot_applications__pb2.BatchListApplicationsByClientResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyCoreEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/insuretech.applications.v1.ApplicationsService/ApplyCoreEvent',
+            schema_dot_protos_dot_applications__pb2.ApplyCoreEventRequest.SerializeToString,
+            schema_dot_protos_dot_applications__pb2.ApplyCoreEventResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,6 +3,10 @@
 isort:skip_file
 The applications backend: insurance applications ("заявки"), their state machine, search and outbox.
 Calendar dates are ISO 8601 strings; instants are google.protobuf.Timestamp.
+
+Every method acts for the caller named by the "x-partner-id" metadata (absent: the first party).
+A partner creates applications it owns, its idempotency keys are its own, and it reads, lists,
+searches and changes only its own applications (others' are NOT_FOUND); the first party sees all.
 """
 
 from collections import abc as _abc
@@ -34,11 +38,16 @@ class ApplicationsServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> ApplicationsServiceAsyncStub: ...
     CreateApplication: _grpc.UnaryUnaryMultiCallable[_applications_pb2.CreateApplicationRequest, _applications_pb2.CreateApplicationResponse]
-    """Idempotent by idempotency_key: the same key returns the same application (created = false)."""
+    """Idempotent by (caller, idempotency_key): the same key returns the same application (created = false).
+    The client and the product must exist (NOT_FOUND otherwise, nothing written); checked with
+    client_info and core_app, one call each per request.
+    """
     BatchCreateApplications: _grpc.UnaryUnaryMultiCallable[_applications_pb2.BatchCreateApplicationsRequest, _applications_pb2.BatchCreateApplicationsResponse]
     """At most 100 items; each item succeeds or fails on its own."""
     CancelApplication: _grpc.UnaryUnaryMultiCallable[_applications_pb2.CancelApplicationRequest, _applications_pb2.Application]
-    """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED; otherwise FAILED_PRECONDITION and nothing changes."""
+    """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED and without an active policy; otherwise
+    FAILED_PRECONDITION and nothing changes. Cancelling a CANCELLED application returns it unchanged.
+    """
     TransitionApplication: _grpc.UnaryUnaryMultiCallable[_applications_pb2.TransitionApplicationRequest, _applications_pb2.Application]
     """Moves an application along the state machine (used by back-office flows and tests)."""
     GetApplication: _grpc.UnaryUnaryMultiCallable[_applications_pb2.GetApplicationRequest, _applications_pb2.Application]
@@ -49,16 +58,27 @@ class ApplicationsServiceStub:
     """Full-text search over number, comment, insured object and cancellation reason."""
     BatchListApplicationsByClient: _grpc.UnaryUnaryMultiCallable[_applications_pb2.BatchListApplicationsByClientRequest, _applications_pb2.BatchListApplicationsByClientResponse]
     """The newest applications of many clients in one call (Client.applications)."""
+    ApplyCoreEvent: _grpc.UnaryUnaryMultiCallable[_applications_pb2.ApplyCoreEventRequest, _applications_pb2.ApplyCoreEventResponse]
+    """Applies an event of core_app exactly once per event_id (a transactional inbox): OFFER_MADE
+    moves the application on to OFFERED, POLICY_ISSUED to COMPLETED (through APPROVED). An
+    application already there stays; a POLICY_ISSUED for a CANCELLED or REJECTED one is
+    FAILED_PRECONDITION. Called by core_app's outbox relay, which retries until it gets an answer.
+    """
 
 @_typing.type_check_only
 class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateApplication: _aio.UnaryUnaryMultiCallable[_applications_pb2.CreateApplicationRequest, _applications_pb2.CreateApplicationResponse]  # type: ignore[assignment]
-    """Idempotent by idempotency_key: the same key returns the same application (created = false)."""
+    """Idempotent by (caller, idempotency_key): the same key returns the same application (created = false).
+    The client and the product must exist (NOT_FOUND otherwise, nothing written); checked with
+    client_info and core_app, one call each per request.
+    """
     BatchCreateApplications: _aio.UnaryUnaryMultiCallable[_applications_pb2.BatchCreateApplicationsRequest, _applications_pb2.BatchCreateApplicationsResponse]  # type: ignore[assignment]
     """At most 100 items; each item succeeds or fails on its own."""
     CancelApplication: _aio.UnaryUnaryMultiCallable[_applications_pb2.CancelApplicationRequest, _applications_pb2.Application]  # type: ignore[assignment]
-    """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED; otherwise FAILED_PRECONDITION and nothing changes."""
+    """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED and without an active policy; otherwise
+    FAILED_PRECONDITION and nothing changes. Cancelling a CANCELLED application returns it unchanged.
+    """
     TransitionApplication: _aio.UnaryUnaryMultiCallable[_applications_pb2.TransitionApplicationRequest, _applications_pb2.Application]  # type: ignore[assignment]
     """Moves an application along the state machine (used by back-office flows and tests)."""
     GetApplication: _aio.UnaryUnaryMultiCallable[_applications_pb2.GetApplicationRequest, _applications_pb2.Application]  # type: ignore[assignment]
@@ -69,6 +89,12 @@ class ApplicationsServiceAsyncStub(ApplicationsServiceStub):
     """Full-text search over number, comment, insured object and cancellation reason."""
     BatchListApplicationsByClient: _aio.UnaryUnaryMultiCallable[_applications_pb2.BatchListApplicationsByClientRequest, _applications_pb2.BatchListApplicationsByClientResponse]  # type: ignore[assignment]
     """The newest applications of many clients in one call (Client.applications)."""
+    ApplyCoreEvent: _aio.UnaryUnaryMultiCallable[_applications_pb2.ApplyCoreEventRequest, _applications_pb2.ApplyCoreEventResponse]  # type: ignore[assignment]
+    """Applies an event of core_app exactly once per event_id (a transactional inbox): OFFER_MADE
+    moves the application on to OFFERED, POLICY_ISSUED to COMPLETED (through APPROVED). An
+    application already there stays; a POLICY_ISSUED for a CANCELLED or REJECTED one is
+    FAILED_PRECONDITION. Called by core_app's outbox relay, which retries until it gets an answer.
+    """
 
 class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -77,7 +103,10 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _applications_pb2.CreateApplicationRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_applications_pb2.CreateApplicationResponse, _abc.Awaitable[_applications_pb2.CreateApplicationResponse]]:
-        """Idempotent by idempotency_key: the same key returns the same application (created = false)."""
+        """Idempotent by (caller, idempotency_key): the same key returns the same application (created = false).
+        The client and the product must exist (NOT_FOUND otherwise, nothing written); checked with
+        client_info and core_app, one call each per request.
+        """
 
     @_abc_1.abstractmethod
     def BatchCreateApplications(
@@ -93,7 +122,9 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _applications_pb2.CancelApplicationRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_applications_pb2.Application, _abc.Awaitable[_applications_pb2.Application]]:
-        """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED; otherwise FAILED_PRECONDITION and nothing changes."""
+        """Only from DRAFT, SUBMITTED, PROCESSING, OFFERED and without an active policy; otherwise
+        FAILED_PRECONDITION and nothing changes. Cancelling a CANCELLED application returns it unchanged.
+        """
 
     @_abc_1.abstractmethod
     def TransitionApplication(
@@ -140,5 +171,17 @@ class ApplicationsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_applications_pb2.BatchListApplicationsByClientResponse, _abc.Awaitable[_applications_pb2.BatchListApplicationsByClientResponse]]:
         """The newest applications of many clients in one call (Client.applications)."""
+
+    @_abc_1.abstractmethod
+    def ApplyCoreEvent(
+        self,
+        request: _applications_pb2.ApplyCoreEventRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_applications_pb2.ApplyCoreEventResponse, _abc.Awaitable[_applications_pb2.ApplyCoreEventResponse]]:
+        """Applies an event of core_app exactly once per event_id (a transactional inbox): OFFER_MADE
+        moves the application on to OFFERED, POLICY_ISSUED to COMPLETED (through APPROVED). An
+        application already there stays; a POLICY_ISSUED for a CANCELLED or REJECTED one is
+        FAILED_PRECONDITION. Called by core_app's outbox relay, which retries until it gets an answer.
+        """
 
 def add_ApplicationsServiceServicer_to_server(servicer: ApplicationsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

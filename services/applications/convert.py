@@ -16,6 +16,7 @@ __all__ = [
     "application_input_from_proto",
     "application_to_proto",
     "batch_result_to_proto",
+    "core_event_name",
     "create_response",
     "history_requested",
     "list_filter_from_proto",
@@ -27,6 +28,15 @@ def status_name(value: int) -> str:
     """The status name of a proto enum value; unknown numbers come back as their digits (invalid)."""
     try:
         name = pb.ApplicationStatus.Name(value)  # type: ignore[arg-type]
+    except ValueError:
+        return str(value)
+    return name
+
+
+def core_event_name(value: int) -> str:
+    """The name of a ``CoreEventType`` (``OFFER_MADE``); unknown numbers come back as their digits."""
+    try:
+        name = pb.CoreEventType.Name(value)  # type: ignore[arg-type]
     except ValueError:
         return str(value)
     return name
@@ -74,6 +84,7 @@ def application_to_proto(application: Application | ApplicationRecord) -> pb.App
     values: dict[str, Any] = {
         "id": application.id,
         "number": application.number,
+        "owner": application.owner,
         "client_id": application.client_id,
         "product_id": application.product_id,
         "status": application.status,

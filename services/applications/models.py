@@ -1,4 +1,4 @@
-"""The tables of the applications service: applications, their status history, the outbox.
+"""The tables of the applications service: applications, their status history, the outbox, the inbox.
 
 The same models run on PostgreSQL and SQLite. Dialect-specific search structures live only in
 the migration: on PostgreSQL a generated ``search_vector`` tsvector column with a GIN index, on
@@ -33,6 +33,7 @@ __all__ = [
     "Application",
     "ApplicationNumberCounter",
     "Base",
+    "InboxEvent",
     "OutboxEvent",
     "StatusHistoryEntry",
     "UTCDateTime",
@@ -109,11 +110,16 @@ class Application(Base):
         Index("ix_applications_client_id_applied_at_id", "client_id", "applied_at", "id"),
         Index("ix_applications_product_id_applied_at_id", "product_id", "applied_at", "id"),
         Index("ix_applications_status_applied_at_id", "status", "applied_at", "id"),
+        Index("ix_applications_owner_applied_at_id", "owner", "applied_at", "id"),
+        UniqueConstraint("owner", "idempotency_key"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     """Human-readable number, ``APP-<year>-<6 digits>``, allocated per year without gaps."""
+    owner: Mapped[str] = mapped_column(String(72))
+    """Who created it: ``partner:<partner id>`` or ``first-party`` (``grpc_clients.caller.Caller.owner``).
+    A partner sees only its own applications; idempotency keys are unique per owner."""
     client_id: Mapped[str] = mapped_column(String(36))
     product_id: Mapped[str] = mapped_column(String(36))
     status: Mapped[str] = mapped_column(String(16))
@@ -133,7 +139,7 @@ class Application(Base):
     vehicle_engine_power_hp: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
     cancellation_reason: Mapped[str] = mapped_column(Text, default="")
-    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128))
     request_fingerprint: Mapped[str] = mapped_column(String(64))
     """SHA-256 of the normalized create request, to tell a retry from a reused key."""
 
@@ -195,6 +201,24 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InboxEvent(Base):
+    """An event of another service that was applied to an application (transactional inbox).
+
+    Written in the same transaction as the change the event caused, keyed by the sender's event
+    id: a redelivered event finds its row and changes nothing, so at-least-once delivery (the
+    core_app outbox relay) has an exactly-once effect.
+    """
+
+    __tablename__ = "inbox"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    """``applied`` (the status moved) or ``unchanged`` (the status was already there or beyond)."""
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ApplicationNumberCounter(Base):

@@ -2,7 +2,13 @@
 
 ``Applications`` validates a request (``domain``, ``paging``, ``state_machine``), runs it in one
 transaction through the ``repository``, and writes the outbox event of every state change in
-that same transaction. The servicer only converts protobuf to and from these calls.
+that same transaction. State changes live in ``transitions``; this module creates and reads.
+The servicer only converts protobuf to and from these calls.
+
+Every use case takes the ``Caller`` (``grpc_clients.caller``): a partner creates applications it
+owns, its idempotency keys are its own, and it reads only what it owns; the first party sees all.
+A create checks the client and product it names with their owning services (``references``)
+before anything is written: one call per service for a whole batch.
 """
 
 from __future__ import annotations
@@ -14,22 +20,16 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
+from grpc_clients.caller import Caller
 from services.applications import repository
 from services.applications.domain import (
     ApplicationInput,
     NewApplication,
     check_application_input,
-    check_reason,
     validate_application_input,
 )
-from services.applications.events import (
-    APPLICATION_CREATED,
-    APPLICATION_STATUS_CHANGED,
-    created_payload,
-    status_changed_payload,
-)
+from services.applications.events import APPLICATION_CREATED, created_payload
 from services.applications.models import Application
 from services.applications.paging import (
     Keyset,
@@ -39,8 +39,10 @@ from services.applications.paging import (
     parse_page_size,
 )
 from services.applications.records import ApplicationRecord
+from services.applications.references import ReferenceCheck, References
 from services.applications.search import search_applications, sync_search_document
-from services.applications.state_machine import ApplicationStatus, check_transition, parse_status
+from services.applications.state_machine import ApplicationStatus
+from services.applications.transitions import CoreEventOutcome, Transitions
 from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
@@ -111,76 +113,141 @@ def _failure(error: DomainError) -> ItemFailure:
     return ItemFailure(error.grpc_code.name, error.message, violations)
 
 
+def _reference_failure(check: ReferenceCheck, checked: NewApplication, prefix: str) -> ItemFailure | None:
+    """Why ``checked`` may not be created given what the owning services said, or None."""
+    missing: list[tuple[str, str]] = []
+    if checked.client_id in check.missing_clients:
+        missing.append(("client_id", f"No client has id {checked.client_id!r}."))
+    if checked.product_id in check.missing_products:
+        missing.append(("product_id", f"No product has id {checked.product_id!r}."))
+    if missing:
+        message = " ".join(text for _, text in missing) + " Nothing was created; check the ids."
+        violations = tuple(FieldViolation(f"{prefix}.{field}", text) for field, text in missing)
+        return ItemFailure("NOT_FOUND", message, violations)
+    if checked.product_id in check.inactive_products:
+        text = f"Product {checked.product_id!r} is no longer sold; choose an active product."
+        return ItemFailure("FAILED_PRECONDITION", text, (FieldViolation(f"{prefix}.product_id", text),))
+    return None
+
+
+def _raise(failure: ItemFailure) -> None:
+    if failure.code == "NOT_FOUND":
+        raise NotFound(failure.message)
+    raise FailedPrecondition(failure.message)
+
+
 class Applications:
     """The applications use cases over one ``Database``.
 
     Args:
         database: where the service's tables live.
+        references: the services owning the clients, products and policies applications point to.
         clock: the current instant (tests pin it).
     """
 
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, database: Database, *, references: References, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.database = database
+        self.references = references
         self.clock = clock
+        self.transitions = Transitions(database, references, clock)
 
     # -- create -----------------------------------------------------------------------------
 
-    async def create(self, raw: ApplicationInput, prefix: str = "input") -> CreateOutcome:
-        """Create an application, or return the one created earlier with the same idempotency key.
+    async def create(self, raw: ApplicationInput, caller: Caller, prefix: str = "input") -> CreateOutcome:
+        """Create an application for ``caller``, or return the one it created earlier with the same key.
 
         Raises:
             InvalidArgument: the request is invalid (every violation listed).
-            AlreadyExists: the key was used for a different request.
+            AlreadyExists: the key was used by this caller for a different request.
+            NotFound: the client or the product does not exist (nothing is written).
+            FailedPrecondition: the product is no longer sold.
+            Unavailable: the client's or the product's service could not be asked.
         """
         checked = validate_application_input(raw, prefix, today=self.clock().date())
-        return await self._create_checked(checked)
+        async with self.database.reader() as session:
+            existing = await repository.find_by_idempotency_key(
+                session, caller.owner, checked.idempotency_key
+            )
+        if existing is not None:
+            return self._replay(existing, checked)
+        check = await self.references.check({checked.client_id}, {checked.product_id})
+        if (failure := _reference_failure(check, checked, prefix)) is not None:
+            _raise(failure)
+        return await self._insert_new(checked, caller)
 
-    async def batch_create(self, raws: Sequence[ApplicationInput]) -> list[BatchItemResult]:
-        """Create up to 100 applications, each on its own (one transaction per item).
+    async def batch_create(self, raws: Sequence[ApplicationInput], caller: Caller) -> list[BatchItemResult]:
+        """Create up to 100 applications for ``caller``, each on its own (one transaction per item).
+
+        Validation, the idempotency look-up (one query) and the reference check (one call per
+        owning service) cover the whole batch before the first item is written; an item that
+        fails any of them gets its own error and the others proceed.
 
         Raises:
             InvalidArgument: the batch is empty or has more than 100 items (nothing is written).
+            Unavailable: the client's or the product's service could not be asked (nothing is written).
         """
         if not 1 <= len(raws) <= MAX_BATCH_CREATE:
             raise InvalidArgument.for_fields(
                 [FieldViolation("inputs", f"A batch has {len(raws)} items; send 1..{MAX_BATCH_CREATE}.")]
             )
         today = self.clock().date()
-        results: list[BatchItemResult] = []
+        outcomes: dict[int, CreateOutcome | ItemFailure] = {}
+        pending: dict[int, NewApplication] = {}
         for index, raw in enumerate(raws):
             checked, violations = check_application_input(raw, f"inputs[{index}]", today=today)
             if checked is None:
-                outcome: CreateOutcome | ItemFailure = _failure(InvalidArgument.for_fields(violations))
+                outcomes[index] = _failure(InvalidArgument.for_fields(violations))
             else:
-                try:
-                    outcome = await self._create_checked(checked)
-                except DomainError as error:
-                    outcome = _failure(error)
-            results.append(BatchItemResult(index, outcome))
-        return results
-
-    async def _create_checked(self, checked: NewApplication) -> CreateOutcome:
+                pending[index] = checked
         async with self.database.reader() as session:
-            existing = await repository.find_by_idempotency_key(session, checked.idempotency_key)
-        if existing is not None:
-            return self._replay(existing, checked)
+            existing = await repository.find_by_idempotency_keys(
+                session, caller.owner, [checked.idempotency_key for checked in pending.values()]
+            )
+        for index, checked in list(pending.items()):
+            if (found := existing.get(checked.idempotency_key)) is not None:
+                del pending[index]
+                try:
+                    outcomes[index] = self._replay(found, checked)
+                except DomainError as error:
+                    outcomes[index] = _failure(error)
+        if pending:
+            check = await self.references.check(
+                {checked.client_id for checked in pending.values()},
+                {checked.product_id for checked in pending.values()},
+            )
+            for index, checked in list(pending.items()):
+                if (failure := _reference_failure(check, checked, f"inputs[{index}]")) is not None:
+                    del pending[index]
+                    outcomes[index] = failure
+        for index, checked in pending.items():
+            try:
+                outcomes[index] = await self._insert_new(checked, caller)
+            except DomainError as error:
+                outcomes[index] = _failure(error)
+        return [BatchItemResult(index, outcomes[index]) for index in range(len(raws))]
+
+    async def _insert_new(self, checked: NewApplication, caller: Caller) -> CreateOutcome:
         try:
             async with self.database.transaction() as session:
-                application = await self._insert(session, checked)
+                application = await self._insert(session, checked, caller.owner)
         except IntegrityError:
             # A concurrent request with the same key won the race; the UNIQUE constraint stopped us.
             async with self.database.reader() as session:
-                existing = await repository.find_by_idempotency_key(session, checked.idempotency_key)
+                existing = await repository.find_by_idempotency_key(
+                    session, caller.owner, checked.idempotency_key
+                )
             if existing is None:
                 raise
             return self._replay(existing, checked)
         return CreateOutcome(application, created=True)
 
-    async def _insert(self, session: AsyncSession, checked: NewApplication) -> Application:
+    async def _insert(self, session: AsyncSession, checked: NewApplication, owner: str) -> Application:
         now = self.clock()
         status = ApplicationStatus.SUBMITTED if checked.submit else ApplicationStatus.DRAFT
         number = await repository.allocate_number(session, now.year)
-        application = await repository.insert_application(session, checked, number, status.value, now)
+        application = await repository.insert_application(session, checked, number, status.value, now, owner)
         entry = repository.add_history_entry(session, application, None, now, "")
         repository.add_outbox_event(
             session, application, APPLICATION_CREATED, created_payload(application), now
@@ -200,76 +267,51 @@ class Applications:
             )
         return CreateOutcome(existing, created=False)
 
-    # -- state changes ----------------------------------------------------------------------
+    # -- state changes (``transitions``) -----------------------------------------------------
 
-    async def cancel(self, application_id: str, reason: str) -> Application:
-        """Cancel an application (only from DRAFT, SUBMITTED, PROCESSING, OFFERED); ``reason`` is required."""
-        return await self.transition(application_id, ApplicationStatus.CANCELLED.value, reason)
+    async def cancel(self, application_id: str, reason: str, caller: Caller) -> Application:
+        """Cancel an application of ``caller`` (see ``Transitions.cancel``)."""
+        return await self.transitions.cancel(application_id, reason, caller)
 
-    async def transition(self, application_id: str, target_name: str, reason: str) -> Application:
-        """Move an application to ``target_name``, appending history and an outbox event.
+    async def transition(
+        self, application_id: str, target_name: str, reason: str, caller: Caller
+    ) -> Application:
+        """Move an application of ``caller`` along the state machine (see ``Transitions.transition``)."""
+        return await self.transitions.transition(application_id, target_name, reason, caller)
 
-        Raises:
-            InvalidArgument: malformed id, unknown status, or a missing/too long reason.
-            NotFound: no such application.
-            FailedPrecondition: the state machine forbids the move (nothing changes).
-        """
-        violations: list[FieldViolation] = []
-        parsed_id = parse_id(application_id, "id")
-        target = parse_status(target_name, "to_status")
-        for value in (parsed_id, target):
-            if isinstance(value, FieldViolation):
-                violations.append(value)
-        violations += check_reason(reason, "reason", required=target == ApplicationStatus.CANCELLED)
-        if violations or isinstance(parsed_id, FieldViolation) or isinstance(target, FieldViolation):
-            raise InvalidArgument.for_fields(violations)
-        try:
-            async with self.database.transaction() as session:
-                application = await repository.lock_application(session, parsed_id)
-                if application is None:
-                    raise NotFound(f"Application {parsed_id!r} does not exist.")
-                current = ApplicationStatus(application.status)
-                check_transition(application.number, current, target)
-                now = self.clock()
-                application.status = target.value
-                application.updated_at = now
-                if target == ApplicationStatus.CANCELLED:
-                    application.cancellation_reason = reason.strip()
-                await session.flush()  # UPDATE … WHERE version = :old; StaleDataError on a race
-                repository.add_history_entry(session, application, current.value, now, reason.strip())
-                payload = status_changed_payload(application, current.value, reason.strip(), now)
-                repository.add_outbox_event(session, application, APPLICATION_STATUS_CHANGED, payload, now)
-                await session.flush()
-                if target == ApplicationStatus.CANCELLED:
-                    await sync_search_document(session, application, new=False)
-                refreshed = await repository.get_application(session, parsed_id)
-        except StaleDataError as error:
-            raise FailedPrecondition(
-                f"Application {parsed_id!r} was changed by another request at the same time; "
-                "read it again and retry."
-            ) from error
-        assert refreshed is not None
-        return refreshed
+    async def apply_core_event(
+        self, event_id: str, event_type: str, application_id: str, reason: str
+    ) -> CoreEventOutcome:
+        """Apply an event of core_app exactly once (see ``Transitions.apply_core_event``)."""
+        return await self.transitions.apply_core_event(event_id, event_type, application_id, reason)
 
     # -- reads --------------------------------------------------------------------------------
 
-    async def get(self, application_id: str) -> Application:
-        """One application. Raises ``InvalidArgument`` for a malformed id, ``NotFound`` if absent."""
+    async def get(self, application_id: str, caller: Caller) -> Application:
+        """One application ``caller`` may see.
+
+        Raises:
+            InvalidArgument: a malformed id.
+            NotFound: no such application, or one of another partner (the same answer, so a
+                partner learns nothing of the others' ids).
+        """
         parsed = parse_id(application_id, "id")
         if isinstance(parsed, FieldViolation):
             raise InvalidArgument.for_fields([parsed])
         async with self.database.reader() as session:
-            application = await repository.get_application(session, parsed)
+            application = await repository.get_application(session, parsed, caller.scope)
         if application is None:
             raise NotFound(f"Application {parsed!r} does not exist.")
         return application
 
-    async def batch_get(self, ids: Sequence[str]) -> tuple[list[Application], list[str]]:
-        """The applications found (in request order) and the ids that were not (malformed ones too)."""
+    async def batch_get(self, ids: Sequence[str], caller: Caller) -> tuple[list[Application], list[str]]:
+        """The applications ``caller`` may see (request order) and the ids that were not found."""
         _check_batch_size(len(ids), "ids")
         canonical = {raw: parsed for raw in ids if isinstance(parsed := parse_id(raw, "ids"), str)}
         async with self.database.reader() as session:
-            found = await repository.get_applications(session, list(dict.fromkeys(canonical.values())))
+            found = await repository.get_applications(
+                session, list(dict.fromkeys(canonical.values())), caller.scope
+            )
         by_id = {application.id: application for application in found}
         applications: list[Application] = []
         missing: list[str] = []
@@ -282,9 +324,9 @@ class Applications:
         return applications, missing
 
     async def list_page(
-        self, request: ListFilterRequest, page_size: int, page_token: str
+        self, request: ListFilterRequest, page_size: int, page_token: str, caller: Caller
     ) -> tuple[list[Application], str]:
-        """One page of applications (applied_at desc, id desc) and the token of the next ('' at the end)."""
+        """One page of ``caller``'s applications (applied_at desc, id desc) and the next token ('' at the end)."""
         list_filter, violations = check_list_filter(
             applied_from=request.applied_from,
             applied_to=request.applied_to,
@@ -305,7 +347,7 @@ class Applications:
         ):
             raise InvalidArgument.for_fields(violations)
         async with self.database.reader() as session:
-            rows = await repository.list_applications(session, list_filter, after, size + 1)
+            rows = await repository.list_applications(session, list_filter, after, size + 1, caller.scope)
         page = rows[:size]
         token = ""
         if len(rows) > size:
@@ -313,8 +355,8 @@ class Applications:
             token = encode_page_token(Keyset(last.applied_at, last.id), list_filter)
         return page, token
 
-    async def search(self, query: str, limit: int) -> list[Application]:
-        """Full-text search (any word form of every query word), best match first."""
+    async def search(self, query: str, limit: int, caller: Caller) -> list[Application]:
+        """Full-text search over ``caller``'s applications (any word form of every word), best first."""
         violations: list[FieldViolation] = []
         if not query.strip():
             violations.append(FieldViolation("query", "The search query is empty; send at least one word."))
@@ -328,12 +370,14 @@ class Applications:
         if violations or isinstance(size, FieldViolation):
             raise InvalidArgument.for_fields(violations)
         async with self.database.reader() as session:
-            return await search_applications(session, query.strip(), size)
+            return await search_applications(session, query.strip(), size, caller.scope)
 
     async def list_by_clients(
-        self, client_ids: Sequence[str], limit_per_client: int, *, with_history: bool = True
+        self, client_ids: Sequence[str], limit_per_client: int, caller: Caller, *, with_history: bool = True
     ) -> list[tuple[str, list[ApplicationRecord]]]:
-        """Each requested client (first-seen order) with its newest applications; one query in all.
+        """Each requested client (first-seen order) with its newest applications ``caller`` may see.
+
+        One query in all.
 
         ``with_history=False`` leaves the status histories out (they are not read at all).
         """
@@ -346,7 +390,11 @@ class Applications:
         }
         async with self.database.reader() as session:
             grouped = await repository.list_by_clients(
-                session, list(dict.fromkeys(canonical.values())), size, with_history=with_history
+                session,
+                list(dict.fromkeys(canonical.values())),
+                size,
+                with_history=with_history,
+                scope=caller.scope,
             )
         return [(raw, grouped.get(canonical.get(raw, ""), [])) for raw in dict.fromkeys(client_ids)]
 

@@ -104,7 +104,7 @@ def check_list_filter(
         violations.append(
             FieldViolation(
                 f"{prefix}.applied_from",
-                f"applied_from {start.isoformat()} is after applied_to {end.isoformat()}; swap them.",
+                f"The first applied date {start.isoformat()} is after the last one {end.isoformat()}; swap them.",
             )
         )
     parsed_statuses: list[ApplicationStatus] = []
@@ -147,7 +147,7 @@ def encode_page_token(keyset: Keyset, list_filter: ListFilter) -> str:
 def decode_page_token(token: str, list_filter: ListFilter, field: str) -> Keyset | FieldViolation:
     """The keyset inside ``token``, or a violation when it was tampered with or issued for another filter."""
     invalid = FieldViolation(
-        field, "The page token is not valid; pass next_page_token from the previous response."
+        field, "The page token is not valid; pass the token the previous page ended with, unchanged."
     )
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))

@@ -30,6 +30,7 @@ class ApplicationRecord:
 
     id: str
     number: str
+    owner: str
     client_id: str
     product_id: str
     status: str

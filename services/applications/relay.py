@@ -20,40 +20,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from services.applications import repository
 from services.applications.models import OutboxEvent
 from services.common.broker import BrokerUnavailable, OutgoingMessage, Publisher, publisher_from_env
 from services.common.db import Database, database_url_for
+from services.common.relay_loop import RelayLoop, RelaySettings
 from services.common.validation import utcnow
 
 __all__ = ["OutboxRelay", "RelaySettings", "main", "to_message"]
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class RelaySettings:
-    """How the relay polls and backs off."""
-
-    batch_size: int = 100
-    """Outbox rows read per batch."""
-    poll_interval: float = 0.5
-    """Seconds to sleep when the outbox is empty."""
-    initial_backoff: float = 0.5
-    """Seconds to wait after the first failure; doubled per consecutive failure."""
-    max_backoff: float = 30.0
-    """Upper bound of the wait between retries."""
-    heartbeat_path: str | None = None
-    """A file whose modification time the loop renews on every turn (a liveness probe reads it)."""
 
 
 def to_message(event: OutboxEvent) -> OutgoingMessage:
@@ -73,7 +55,7 @@ def to_message(event: OutboxEvent) -> OutgoingMessage:
     )
 
 
-class OutboxRelay:
+class OutboxRelay(RelayLoop):
     """Moves outbox rows of one database to a ``Publisher``.
 
     Args:
@@ -82,9 +64,12 @@ class OutboxRelay:
         settings: batch size, polling and backoff.
         clock: the instant written to ``published_at``.
 
-    ``published`` counts rows marked published and ``failures`` consecutive-or-not failed
-    attempts since start; both are for health checks and tests.
+    ``published`` counts rows marked published and ``failures`` failed batches since start;
+    both are for health checks and tests.
     """
+
+    name = "outbox-relay"
+    expected_failures = (BrokerUnavailable,)
 
     def __init__(
         self,
@@ -93,14 +78,11 @@ class OutboxRelay:
         settings: RelaySettings | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        super().__init__(settings)
         self.database = database
         self.publisher = publisher
-        self.settings = settings or RelaySettings()
         self.clock = clock
         self.published = 0
-        self.failures = 0
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     async def relay_batch(self) -> int:
         """Publish one batch of unpublished rows; returns how many were published and marked.
@@ -126,79 +108,10 @@ class OutboxRelay:
                 self.published += len(confirmed)
         return len(confirmed)
 
-    async def run_until_idle(self) -> int:
-        """Publish batches until the outbox is empty; returns how many rows were published.
-
-        Raises:
-            BrokerUnavailable: as ``relay_batch``.
-        """
-        total = 0
-        while count := await self.relay_batch():
-            total += count
-        return total
-
-    async def run(self) -> None:
-        """Relay until ``stop()``: poll when idle, back off exponentially after failures.
-
-        Broker and database errors are logged and retried; nothing is marked that was not
-        confirmed.
-        """
-        backoff = self.settings.initial_backoff
-        while not self._stop.is_set():
-            if self.settings.heartbeat_path is not None:
-                _touch(self.settings.heartbeat_path)
-            try:
-                count = await self.relay_batch()
-            except BrokerUnavailable as exc:
-                self._record_failure(exc.message, backoff)
-            except Exception:
-                _log.exception("outbox relay: batch failed; retrying in %.1fs", backoff)
-                self.failures += 1
-            else:
-                backoff = self.settings.initial_backoff
-                if count:
-                    continue  # more may be waiting; no sleep between full batches
-                await self._sleep(self.settings.poll_interval)
-                continue
-            await self._sleep(backoff)
-            backoff = min(backoff * 2, self.settings.max_backoff)
-
-    def start(self) -> asyncio.Task[None]:
-        """Run ``run()`` as a background task of the current event loop."""
-        if self._task is None or self._task.done():
-            self._stop.clear()
-            self._task = asyncio.create_task(self.run(), name="outbox-relay")
-        return self._task
-
-    def request_stop(self) -> None:
-        """Ask the loop to end after the current batch (safe from a signal handler)."""
-        self._stop.set()
-
     async def stop(self) -> None:
         """Stop the loop (an in-flight batch finishes) and close the publisher."""
-        self._stop.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=15)
-            except TimeoutError:
-                self._task.cancel()
-                await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await super().stop()
         await self.publisher.close()
-
-    def _record_failure(self, message: str, backoff: float) -> None:
-        self.failures += 1
-        _log.warning("outbox relay: %s Retrying in %.1fs.", message, backoff)
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
-
-
-def _touch(path: str) -> None:
-    """Create ``path`` or renew its modification time (microseconds; no need for a thread)."""
-    with contextlib.suppress(OSError):  # a full or read-only disk must not stop the relay
-        Path(path).touch()
 
 
 async def _run_standalone(heartbeat_path: str | None) -> None:

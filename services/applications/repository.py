@@ -3,6 +3,10 @@
 Every read that returns applications loads their status history in the same statement (a joined
 eager load), so a page, a batch or a per-client listing is exactly one SQL statement.
 Dialect-specific search queries are in ``services.applications.search``.
+
+Reads take ``scope``: the owner a partner caller is limited to (``Caller.scope``), or ``None``
+for the first party, which sees every application. The scope is part of the statement, so a
+partner never loads another partner's row.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from services.applications.domain import NewApplication
 from services.applications.models import (
     Application,
     ApplicationNumberCounter,
+    InboxEvent,
     OutboxEvent,
     StatusHistoryEntry,
     UTCDateTime,
@@ -32,11 +37,14 @@ from services.common.validation import new_id
 
 __all__ = [
     "add_history_entry",
+    "add_inbox_event",
     "add_outbox_event",
     "allocate_number",
     "dialect_name",
     "fetch_unpublished",
     "find_by_idempotency_key",
+    "find_by_idempotency_keys",
+    "find_inbox_event",
     "get_application",
     "get_applications",
     "insert_application",
@@ -47,6 +55,10 @@ __all__ = [
 ]
 
 _WITH_HISTORY = joinedload(Application.history)
+
+
+def _scoped(statement: Any, scope: str | None) -> Any:
+    return statement if scope is None else statement.where(Application.owner == scope)
 
 
 def dialect_name(session: AsyncSession) -> str:
@@ -78,13 +90,14 @@ async def allocate_number(session: AsyncSession, year: int) -> str:
 
 
 async def insert_application(
-    session: AsyncSession, checked: NewApplication, number: str, status: str, at: datetime
+    session: AsyncSession, checked: NewApplication, number: str, status: str, at: datetime, owner: str
 ) -> Application:
-    """Insert a new application (version 1, applied and updated ``at``) and flush it."""
+    """Insert a new application of ``owner`` (version 1, applied and updated ``at``) and flush it."""
     vehicle = checked.vehicle
     application = Application(
         id=new_id(),
         number=number,
+        owner=owner,
         client_id=checked.client_id,
         product_id=checked.product_id,
         status=status,
@@ -111,49 +124,62 @@ async def insert_application(
     return application
 
 
-async def find_by_idempotency_key(session: AsyncSession, key: str) -> Application | None:
-    """The application created with ``key``, with its history, or None."""
-    result = await session.execute(
-        select(Application).where(Application.idempotency_key == key).options(_WITH_HISTORY)
-    )
-    return result.unique().scalar_one_or_none()
-
-
-async def get_application(session: AsyncSession, application_id: str) -> Application | None:
-    """One application with its history, or None (re-reads it if the session already holds it)."""
+async def find_by_idempotency_keys(
+    session: AsyncSession, owner: str, keys: Sequence[str]
+) -> dict[str, Application]:
+    """The applications ``owner`` created with any of ``keys``, with histories, by key (one statement)."""
+    if not keys:
+        return {}
     result = await session.execute(
         select(Application)
-        .where(Application.id == application_id)
+        .where(Application.owner == owner, Application.idempotency_key.in_(keys))
         .options(_WITH_HISTORY)
-        .execution_options(populate_existing=True)
     )
+    return {application.idempotency_key: application for application in result.unique().scalars()}
+
+
+async def find_by_idempotency_key(session: AsyncSession, owner: str, key: str) -> Application | None:
+    """The application ``owner`` created with ``key``, with its history, or None."""
+    return (await find_by_idempotency_keys(session, owner, [key])).get(key)
+
+
+async def get_application(
+    session: AsyncSession, application_id: str, scope: str | None = None
+) -> Application | None:
+    """One application with its history, or None (re-reads it if the session already holds it)."""
+    statement = select(Application).where(Application.id == application_id).options(_WITH_HISTORY)
+    result = await session.execute(_scoped(statement, scope).execution_options(populate_existing=True))
     return result.unique().scalar_one_or_none()
 
 
-async def lock_application(session: AsyncSession, application_id: str) -> Application | None:
+async def lock_application(
+    session: AsyncSession, application_id: str, scope: str | None = None
+) -> Application | None:
     """The application row, locked until the transaction ends (PostgreSQL; SQLite has one writer).
 
     The history is not loaded; the version column still detects a concurrent change on SQLite.
     """
-    result = await session.execute(
-        select(Application).where(Application.id == application_id).with_for_update()
-    )
+    statement = select(Application).where(Application.id == application_id)
+    result = await session.execute(_scoped(statement, scope).with_for_update())
     return result.scalar_one_or_none()
 
 
-async def get_applications(session: AsyncSession, ids: Sequence[str]) -> list[Application]:
-    """The applications with ``ids`` that exist, with histories, in one statement."""
+async def get_applications(
+    session: AsyncSession, ids: Sequence[str], scope: str | None = None
+) -> list[Application]:
+    """The applications with ``ids`` that exist (within ``scope``), with histories, in one statement."""
     if not ids:
         return []
-    result = await session.execute(select(Application).where(Application.id.in_(ids)).options(_WITH_HISTORY))
+    statement = select(Application).where(Application.id.in_(ids)).options(_WITH_HISTORY)
+    result = await session.execute(_scoped(statement, scope))
     return list(result.unique().scalars())
 
 
 async def list_applications(
-    session: AsyncSession, list_filter: ListFilter, after: Keyset | None, limit: int
+    session: AsyncSession, list_filter: ListFilter, after: Keyset | None, limit: int, scope: str | None = None
 ) -> list[Application]:
-    """Up to ``limit`` applications matching ``list_filter`` after ``after``, newest first."""
-    statement = select(Application).options(_WITH_HISTORY)
+    """Up to ``limit`` applications matching ``list_filter`` (within ``scope``) after ``after``, newest first."""
+    statement = _scoped(select(Application).options(_WITH_HISTORY), scope)
     if (start := list_filter.applied_from_instant) is not None:
         statement = statement.where(Application.applied_at >= start)
     if (end := list_filter.applied_before_instant) is not None:
@@ -175,7 +201,12 @@ async def list_applications(
 
 
 async def list_by_clients(
-    session: AsyncSession, client_ids: Sequence[str], limit_per_client: int, *, with_history: bool = True
+    session: AsyncSession,
+    client_ids: Sequence[str],
+    limit_per_client: int,
+    *,
+    with_history: bool = True,
+    scope: str | None = None,
 ) -> dict[str, list[ApplicationRecord]]:
     """The newest ``limit_per_client`` applications of each client, in one statement.
 
@@ -195,7 +226,10 @@ async def list_by_clients(
         )
         .label("rank")
     )
-    ranked = select(applications.c.id, rank).where(applications.c.client_id.in_(client_ids)).subquery()
+    ranked_rows = select(applications.c.id, rank).where(applications.c.client_id.in_(client_ids))
+    if scope is not None:
+        ranked_rows = ranked_rows.where(applications.c.owner == scope)
+    ranked = ranked_rows.subquery()
     joined = applications.join(ranked, ranked.c.id == applications.c.id)
     columns = [applications.c[name] for name in _RECORD_COLUMNS]
     order = [applications.c.client_id, applications.c.applied_at.desc(), applications.c.id.desc()]
@@ -270,6 +304,26 @@ def add_history_entry(
     )
     session.add(entry)
     return entry
+
+
+async def find_inbox_event(session: AsyncSession, event_id: str) -> InboxEvent | None:
+    """The inbox row of an event already applied, or None."""
+    return await session.get(InboxEvent, event_id)
+
+
+def add_inbox_event(
+    session: AsyncSession, event_id: str, event_type: str, application_id: str, outcome: str, at: datetime
+) -> None:
+    """Stage the inbox row of an applied event in the caller's transaction (its key stops a second apply)."""
+    session.add(
+        InboxEvent(
+            event_id=event_id,
+            event_type=event_type,
+            application_id=application_id,
+            outcome=outcome,
+            received_at=at,
+        )
+    )
 
 
 async def fetch_unpublished(session: AsyncSession, limit: int) -> list[OutboxEvent]:

@@ -23,24 +23,27 @@ from services.applications.search_text import fts_match_expression, search_docum
 
 __all__ = ["SQLITE_INSERT", "search_applications", "searchable_parts", "sync_search_document"]
 
-_PG_SEARCH = text(
-    """
+_PG_SEARCH = """
     SELECT id FROM applications
-    WHERE search_vector @@ plainto_tsquery('russian', :query)
+    WHERE search_vector @@ plainto_tsquery('russian', :query) {scope}
     ORDER BY ts_rank(search_vector, plainto_tsquery('russian', :query)) DESC, applied_at DESC, id DESC
     LIMIT :limit
-    """
-)
+"""
 
-_SQLITE_SEARCH = text(
-    """
+_SQLITE_SEARCH = """
     SELECT f.application_id FROM applications_fts AS f
     JOIN applications AS a ON a.id = f.application_id
-    WHERE applications_fts MATCH :match
+    WHERE applications_fts MATCH :match {scope}
     ORDER BY bm25(applications_fts), a.applied_at DESC, a.id DESC
     LIMIT :limit
-    """
-)
+"""
+
+_SEARCHES = {
+    (dialect, scoped): text(sql.format(scope=f"AND {owner} = :scope" if scoped else ""))
+    for dialect, sql, owner in (("postgresql", _PG_SEARCH, "owner"), ("sqlite", _SQLITE_SEARCH, "a.owner"))
+    for scoped in (False, True)
+}
+"""The search statement per dialect, with and without the owner condition of a partner caller."""
 
 # The FTS5 rowid of an application is the id of its first status-history row: a stable integer
 # (an INTEGER PRIMARY KEY survives VACUUM) found through a unique index, so replacing a document
@@ -80,15 +83,25 @@ async def sync_search_document(session: AsyncSession, application: Application, 
     await session.execute(SQLITE_INSERT, {"id": application.id, "body": body})
 
 
-async def search_applications(session: AsyncSession, query: str, limit: int) -> list[Application]:
-    """Applications matching every word of ``query`` (any word form), best match first."""
-    if dialect_name(session) == "postgresql":
-        rows = await session.execute(_PG_SEARCH, {"query": query, "limit": limit})
+async def search_applications(
+    session: AsyncSession, query: str, limit: int, scope: str | None = None
+) -> list[Application]:
+    """Applications matching every word of ``query`` (any word form), best match first.
+
+    ``scope`` limits the matches to one owner (a partner's own applications) before the limit.
+    """
+    dialect = dialect_name(session)
+    parameters: dict[str, object] = {"limit": limit}
+    if scope is not None:
+        parameters["scope"] = scope
+    if dialect == "postgresql":
+        parameters["query"] = query
     else:
         match = fts_match_expression(query)
         if match is None:
             return []
-        rows = await session.execute(_SQLITE_SEARCH, {"match": match, "limit": limit})
+        parameters["match"] = match
+    rows = await session.execute(_SEARCHES[dialect, scope is not None], parameters)
     ids = [str(row[0]) for row in rows]
-    by_id = {application.id: application for application in await get_applications(session, ids)}
+    by_id = {application.id: application for application in await get_applications(session, ids, scope)}
     return [by_id[i] for i in ids if i in by_id]

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from grpc_clients.caller import FIRST_PARTY_OWNER
 from services.applications.domain import NewApplication, VehicleInput
 from services.applications.models import Application, metadata
 from services.applications.search import SQLITE_INSERT
@@ -160,6 +161,7 @@ def _build(
     row = {
         **fields,
         "id": application_id,
+        "owner": FIRST_PARTY_OWNER,  # the demo history came through the web app
         "number": "",
         "status": path[-1],
         "version": len(path),

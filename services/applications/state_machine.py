@@ -11,7 +11,15 @@ from enum import StrEnum
 
 from services.common.errors import FailedPrecondition, FieldViolation
 
-__all__ = ["CANCELLABLE", "TRANSITIONS", "ApplicationStatus", "check_transition", "parse_status"]
+__all__ = [
+    "CANCELLABLE",
+    "MAIN_PATH",
+    "TRANSITIONS",
+    "ApplicationStatus",
+    "check_transition",
+    "parse_status",
+    "steps_towards",
+]
 
 
 class ApplicationStatus(StrEnum):
@@ -41,6 +49,16 @@ TRANSITIONS: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
 }
 """The allowed targets of each status."""
 
+MAIN_PATH: tuple[ApplicationStatus, ...] = (
+    _S.DRAFT,
+    _S.SUBMITTED,
+    _S.PROCESSING,
+    _S.OFFERED,
+    _S.APPROVED,
+    _S.COMPLETED,
+)
+"""The way an application goes when nothing stops it; events of other services move it along."""
+
 CANCELLABLE = frozenset(status for status, targets in TRANSITIONS.items() if _S.CANCELLED in targets)
 
 
@@ -69,3 +87,18 @@ def parse_status(name: str, field: str) -> ApplicationStatus | FieldViolation:
     except ValueError:
         accepted = ", ".join(status.value for status in ApplicationStatus)
         return FieldViolation(field, f"{name!r} is not an application status; use one of {accepted}.")
+
+
+def steps_towards(
+    current: ApplicationStatus, target: ApplicationStatus
+) -> tuple[ApplicationStatus, ...] | None:
+    """The statuses to pass through, in order, to bring ``current`` forward to ``target`` on the main path.
+
+    Empty when ``current`` is ``target`` or already beyond it; ``None`` when ``current`` is off the
+    main path (REJECTED, CANCELLED), from where ``target`` can never be reached. Every step is an
+    allowed transition, so history shows each status the application went through.
+    """
+    if current not in MAIN_PATH:
+        return None
+    start, end = MAIN_PATH.index(current), MAIN_PATH.index(target)
+    return MAIN_PATH[start + 1 : end + 1] if start < end else ()

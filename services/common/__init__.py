@@ -8,6 +8,7 @@ from services.common.errors import (
     FieldViolation,
     InvalidArgument,
     NotFound,
+    Unavailable,
 )
 from services.common.server import ServiceSpec, serve
 
@@ -20,6 +21,7 @@ __all__ = [
     "InvalidArgument",
     "NotFound",
     "ServiceSpec",
+    "Unavailable",
     "database_url_for",
     "serve",
 ]

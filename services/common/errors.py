@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import grpc
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
+
+from services.common.storable_text import UNSTORABLE, unstorable_text
 
 __all__ = [
     "AlreadyExists",
@@ -24,6 +27,7 @@ __all__ = [
     "FieldViolation",
     "InvalidArgument",
     "NotFound",
+    "Unavailable",
     "to_status",
 ]
 
@@ -88,6 +92,13 @@ class AlreadyExists(DomainError):
     grpc_code = grpc.StatusCode.ALREADY_EXISTS
 
 
+class Unavailable(DomainError):
+    """A service this one depends on could not be reached; retrying later may succeed."""
+
+    code = code_pb2.UNAVAILABLE
+    grpc_code = grpc.StatusCode.UNAVAILABLE
+
+
 def to_status(error: DomainError) -> grpc.Status:
     """Build the rich gRPC status for ``error``."""
     status = status_pb2.Status(code=error.code, message=error.message)
@@ -112,8 +123,17 @@ async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: BaseException
     await context.abort_with_status(rpc_status.to_status(_INTERNAL))
 
 
+def _refuse_unstorable_text(request: Any) -> None:
+    if isinstance(request, Message) and (paths := unstorable_text(request)):
+        raise InvalidArgument.for_fields([FieldViolation(path, UNSTORABLE) for path in paths])
+
+
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    """Translate ``DomainError`` (and unexpected exceptions) into gRPC statuses, once, for every method."""
+    """Translate ``DomainError`` (and unexpected exceptions) into gRPC statuses, once, for every method.
+
+    Before a method runs, its request is checked for text no database can store (NUL characters,
+    ``services.common.storable_text``): such a request is INVALID_ARGUMENT and reaches no use case.
+    """
 
     async def intercept_service(
         self,
@@ -129,6 +149,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
             async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
                 try:
+                    _refuse_unstorable_text(request)
                     return await inner(request, context)
                 except (grpc.aio.AbortError, grpc.RpcError):
                     raise
@@ -147,6 +168,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 request: Any, context: grpc.aio.ServicerContext[Any, Any]
             ) -> AsyncIterator[Any]:
                 try:
+                    _refuse_unstorable_text(request)
                     async for item in inner_stream(request, context):
                         yield item
                 except (grpc.aio.AbortError, grpc.RpcError):

@@ -29,22 +29,41 @@ def alembic_config(migrations_dir: Path) -> Config:
 
 
 async def upgrade(database: Database, migrations_dir: Path, revision: str = "head") -> None:
-    """Bring ``database`` up to ``revision``."""
+    """Bring ``database`` up to ``revision``.
+
+    On SQLite, foreign keys are off while migrations run: a migration that must change a
+    constraint rebuilds the table (Alembic's batch mode), and dropping the old table would
+    otherwise cascade to the rows that reference it. Afterwards ``foreign_key_check`` must find
+    nothing, as SQLite's own procedure for schema changes prescribes
+    (https://www.sqlite.org/lang_altertable.html#otheralter).
+    """
     config = alembic_config(migrations_dir)
 
     def _run(connection: Connection) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
+    if not database.is_postgres:
+        async with database.engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                await connection.run_sync(_run)
+                await connection.commit()
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"The migration left rows with broken foreign keys: {broken[:5]}.")
+            finally:
+                await connection.rollback()
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        return
     async with database.engine.begin() as connection:
-        if database.is_postgres:
-            # Two processes migrating one schema at once (replicas, a job beside a backend) take
-            # turns: the second finds the schema at head and has nothing to do.
-            await connection.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"migrate:{database.schema}"}
-            )
-            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
-            await connection.execute(text(f'SET search_path TO "{database.schema}"'))
+        # Two processes migrating one schema at once (replicas, a job beside a backend) take
+        # turns: the second finds the schema at head and has nothing to do.
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"migrate:{database.schema}"}
+        )
+        await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
+        await connection.execute(text(f'SET search_path TO "{database.schema}"'))
         await connection.run_sync(_run)
 
 

@@ -6,21 +6,30 @@ import argparse
 import asyncio
 import logging
 
+from grpc_clients.applications import ApplicationsClient
 from services.common.db import Database, database_url_for
 from services.common.migrations import NO_MIGRATE_HELP, upgrade
+from services.common.peers import open_peer
 from services.common.server import serve
 from services.core_app.app import MIGRATIONS_DIR, build_spec
+from services.core_app.applications_peer import BackendApplications
+from services.core_app.outbox_relay import ApplicationsRelay
 
 __all__ = ["main"]
 
 
 async def _main(host: str, port: int, migrate: bool) -> None:
     database = Database(database_url_for("core_app"), "core_app")
+    peer = open_peer(ApplicationsClient)
     try:
         if migrate:
             await upgrade(database, MIGRATIONS_DIR)
-        await serve(build_spec(database), f"{host}:{port}")
+        applications = BackendApplications(peer)
+        relay = ApplicationsRelay(database, applications)
+        relay.start()
+        await serve(build_spec(database, applications=applications, relay=relay), f"{host}:{port}")
     finally:
+        await peer.channel.close()
         await database.dispose()
 
 

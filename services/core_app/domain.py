@@ -14,20 +14,25 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from grpc_clients.caller import Caller
 from services.common.db import Database
 from services.common.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from services.common.validation import new_id, optional_date, parse_id
 from services.core_app import repository
+from services.core_app.applications_peer import FINAL_STATUSES, ApplicationDirectory, ApplicationView
 from services.core_app.models import Insurer, Offer, Policy, Product, Tariff
+from services.core_app.osago.inputs import QuoteInput
 
 __all__ = [
     "MAX_BATCH_IDS",
+    "POLICY_ISSUED",
     "PRODUCT_KINDS",
     "BatchIds",
     "TariffFilter",
     "batch_get_insurers",
     "batch_get_policies",
     "batch_get_products",
+    "check_quote_application",
     "effective_policy_status",
     "issue_policy",
     "list_offers_by_applications",
@@ -46,6 +51,9 @@ MAX_BATCH_IDS = 1000
 """The most ids one batch call may carry (the dataloader splits larger batches)."""
 
 PRODUCT_KINDS = ("LIFE", "OSAGO", "KASKO", "TRAVEL", "PROPERTY")
+
+POLICY_ISSUED = "POLICY_ISSUED"
+"""The outbox event of an issued policy (``CoreEventType`` of the applications proto)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,22 +236,82 @@ async def list_offers_by_applications(database: Database, ids: BatchIds) -> list
     return [(value, by_application.get(ids.canonical.get(value, ""), [])) for value in ids.requested]
 
 
-async def issue_policy(database: Database, offer_id: str, client_id: str, *, now: datetime) -> Policy:
+async def check_quote_application(
+    database: Database, directory: ApplicationDirectory, quote: QuoteInput, caller: Caller
+) -> ApplicationView:
+    """The application of a quote request, if ``caller`` may ask quotes for it.
+
+    Raises:
+        NotFound: no such application, or one of another partner.
+        InvalidArgument: the request names another client than the application's.
+        FailedPrecondition: the application is final, or not an OSAGO application.
+        Unavailable: the applications service could not be asked.
+    """
+    application = await directory.get(quote.application_id, caller)
+    if application.client_id != quote.client_id:
+        raise InvalidArgument.for_fields(
+            [
+                FieldViolation(
+                    "client_id", f"Application {application.number!r} is not of client {quote.client_id!r}."
+                )
+            ]
+        )
+    if application.status in FINAL_STATUSES:
+        raise FailedPrecondition(
+            f"Application {application.number!r} is {application.status}; it can no longer receive offers."
+        )
+    async with database.reader() as session:
+        osago = await repository.find_osago_product(session)
+    if osago is None or application.product_id != osago.id:
+        raise FailedPrecondition(
+            f"Application {application.number!r} is not an OSAGO application; only OSAGO is quoted here."
+        )
+    return application
+
+
+async def issue_policy(
+    database: Database,
+    directory: ApplicationDirectory,
+    offer_id: str,
+    client_id: str,
+    *,
+    caller: Caller,
+    now: datetime,
+) -> Policy:
     """Turn an OFFERED, unexpired offer into an ACTIVE policy; the same offer again returns it.
 
-    The offer row is locked, the policy inserted and the offer marked ACCEPTED in one
-    transaction; the unique ``policies.offer_id`` makes a concurrent duplicate impossible.
+    The application is read first, as ``caller``: a partner reaches only offers of its own
+    applications, and an application cancelled or rejected meanwhile takes no policy. Then the
+    offer row is locked, the policy inserted, the offer marked ACCEPTED and the
+    ``POLICY_ISSUED`` outbox event written in one transaction; the unique ``policies.offer_id``
+    makes a concurrent duplicate impossible. The relay then moves the application to COMPLETED.
 
     Args:
         database: the core_app database.
+        directory: the applications service.
         offer_id: the offer to accept (validated UUID).
         client_id: the client accepting it, or ``""`` to skip the ownership check.
+        caller: who asks.
         now: the current instant.
 
     Raises:
-        NotFound: the offer does not exist.
-        FailedPrecondition: the offer belongs to another client, is not OFFERED, or has expired.
+        NotFound: the offer (or its application) does not exist for ``caller``.
+        FailedPrecondition: the offer belongs to another client, is not OFFERED, has expired, or
+            its application is final or already has a policy.
+        Unavailable: the applications service could not be asked.
     """
+    async with database.reader() as session:
+        found = await repository.get_offer(session, offer_id)
+    if found is None or not caller.may_see(found[1].owner):
+        raise NotFound(f"Offer {offer_id!r} does not exist.")
+    offer = found[0]
+    if offer.status != "ACCEPTED":
+        application = await directory.get(offer.application_id, caller)
+        if application.status in FINAL_STATUSES - {"COMPLETED"}:
+            raise FailedPrecondition(
+                f"Application {application.number!r} is {application.status}; its offers can no longer "
+                "become a policy."
+            )
     try:
         return await _issue_policy_once(database, offer_id, client_id, now=now)
     except IntegrityError:
@@ -274,6 +342,10 @@ async def _issue_policy_once(database: Database, offer_id: str, client_id: str, 
             raise FailedPrecondition(
                 f"Offer {offer_id!r} expired at {offer.valid_until.isoformat()}; request new quotes."
             )
+        if await repository.list_policies_by_applications(session, [offer.application_id]):
+            raise FailedPrecondition(
+                f"Application {offer.application_id!r} already has a policy; an application takes one."
+            )
         insurers = await repository.get_insurers(session, [offer.insurer_id])
         valid_from, valid_to = policy_term(now.date())
         policy = Policy(
@@ -292,4 +364,6 @@ async def _issue_policy_once(database: Database, offer_id: str, client_id: str, 
         )
         await repository.add_policy(session, policy)
         await repository.mark_offer_accepted(session, offer_id)
+        reason = f"Policy {policy.number} issued by {insurers[0].name}."
+        repository.add_outbox_event(session, POLICY_ISSUED, offer.application_id, policy.id, reason, now)
         return policy

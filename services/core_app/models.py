@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the core backend: catalog (products, insurers, tariffs), policies and OSAGO quotes.
+"""SQLAlchemy models of the core backend: catalog, policies, OSAGO quotes and the outbox to applications.
 
 Ids are UUIDs in canonical text form (``String(36)``) so the same models run on PostgreSQL and
 SQLite. Money is integer kopecks. Instants are stored timezone-aware and always read back as UTC
@@ -32,6 +32,7 @@ __all__ = [
     "Base",
     "Insurer",
     "Offer",
+    "OutboxEvent",
     "Policy",
     "Product",
     "QuoteSession",
@@ -149,6 +150,9 @@ class QuoteSession(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     application_id: Mapped[str] = mapped_column(String(36), index=True)
+    owner: Mapped[str] = mapped_column(String(72))
+    """The owner of the application (``grpc_clients.caller.Caller.owner``): only it (and the first
+    party) may read the session, watch its offers and turn one into a policy."""
     client_id: Mapped[str] = mapped_column(String(36))
     product_id: Mapped[str] = mapped_column(ForeignKey("products.id"))
     engine_power_hp: Mapped[int] = mapped_column(Integer)
@@ -174,3 +178,40 @@ class Offer(Base):
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failure_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class OutboxEvent(Base):
+    """An event for the applications service, written in the transaction of the change it reports.
+
+    ``offer.made`` is written when an offer settles OFFERED, ``policy.issued`` with the policy.
+    The relay (``services.core_app.outbox_relay``) delivers rows in ``id`` order and sets
+    ``delivered_at`` and ``outcome`` only once applications answered, so nothing is lost; the
+    applications inbox makes a redelivery a no-op, so nothing is applied twice.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_undelivered",
+            "id",
+            postgresql_where="delivered_at IS NULL",
+            sqlite_where="delivered_at IS NULL",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    """A ``CoreEventType`` name of the applications proto: ``OFFER_MADE`` or ``POLICY_ISSUED``."""
+    application_id: Mapped[str] = mapped_column(String(36))
+    subject_id: Mapped[str] = mapped_column(String(36))
+    """The offer (``OFFER_MADE``) or the policy (``POLICY_ISSUED``) the event is about."""
+    reason: Mapped[str] = mapped_column(Text)
+    """Recorded in the application's status history."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+    """``applied``, ``unchanged`` or ``refused`` (applications could not apply it)."""

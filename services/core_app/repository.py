@@ -13,15 +13,19 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.core_app.models import Insurer, Offer, Policy, Product, QuoteSession, Tariff
+from services.common.validation import new_id
+from services.core_app.models import Insurer, Offer, OutboxEvent, Policy, Product, QuoteSession, Tariff
 
 __all__ = [
+    "add_outbox_event",
     "add_policy",
     "add_quote_session",
     "expire_stale_offers",
     "fail_pending_offers",
+    "fetch_undelivered",
     "find_osago_product",
     "get_insurers",
+    "get_offer",
     "get_offer_for_update",
     "get_policies",
     "get_policy_by_offer",
@@ -35,8 +39,10 @@ __all__ = [
     "list_session_offers",
     "list_tariffs",
     "list_tariffs_with_insurers",
+    "mark_delivered",
     "mark_offer_accepted",
     "settle_offer",
+    "terminate_policy",
 ]
 
 _OFFER_ORDER = (Offer.settled_at.asc().nulls_last(), Offer.requested_at, Offer.id)
@@ -180,6 +186,13 @@ async def list_offers_by_applications(
     return (await session.scalars(query)).all()
 
 
+async def get_offer(session: AsyncSession, offer_id: str) -> tuple[Offer, QuoteSession] | None:
+    """An offer and its session, without a lock."""
+    query = select(Offer, QuoteSession).join(QuoteSession, QuoteSession.id == Offer.session_id)
+    row = (await session.execute(query.where(Offer.id == offer_id))).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def get_offer_for_update(session: AsyncSession, offer_id: str) -> tuple[Offer, QuoteSession] | None:
     """An offer and its session, the offer row locked until the transaction ends (PostgreSQL)."""
     query = (
@@ -258,3 +271,47 @@ async def fail_pending_offers(
     result = await session.execute(statement)
     assert isinstance(result, CursorResult)
     return int(result.rowcount)
+
+
+def add_outbox_event(
+    session: AsyncSession, event_type: str, application_id: str, subject_id: str, reason: str, at: datetime
+) -> OutboxEvent:
+    """Stage an event for the applications service in the caller's transaction."""
+    event = OutboxEvent(
+        event_id=new_id(),
+        event_type=event_type,
+        application_id=application_id,
+        subject_id=subject_id,
+        reason=reason,
+        created_at=at,
+        delivered_at=None,
+        outcome="",
+    )
+    session.add(event)
+    return event
+
+
+async def fetch_undelivered(session: AsyncSession, limit: int) -> Sequence[OutboxEvent]:
+    """The oldest ``limit`` undelivered events, in write order (one relay per database)."""
+    query = (
+        select(OutboxEvent).where(OutboxEvent.delivered_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def mark_delivered(session: AsyncSession, outbox_id: int, outcome: str, at: datetime) -> None:
+    """Record that applications answered event ``outbox_id`` with ``outcome``."""
+    await session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id == outbox_id, OutboxEvent.delivered_at.is_(None))
+        .values(delivered_at=at, outcome=outcome)
+    )
+
+
+async def terminate_policy(session: AsyncSession, policy_id: str) -> bool:
+    """Move an ACTIVE policy to TERMINATED; ``False`` when it was not ACTIVE."""
+    result = await session.execute(
+        update(Policy).where(Policy.id == policy_id, Policy.status == "ACTIVE").values(status="TERMINATED")
+    )
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1

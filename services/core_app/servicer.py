@@ -13,9 +13,11 @@ import grpc
 
 from schema.protos import core_app_pb2 as pb
 from schema.protos import core_app_pb2_grpc as pb_grpc
+from services.common.caller import caller_of
 from services.common.db import Database
 from services.common.validation import utcnow
 from services.core_app import domain, repository
+from services.core_app.applications_peer import ApplicationDirectory
 from services.core_app.convert import (
     insurer_to_proto,
     offer_to_proto,
@@ -35,17 +37,27 @@ Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 class CoreAppServicer(pb_grpc.CoreAppServiceServicer):
     """Serves products, insurers, tariffs, policies and OSAGO quote sessions.
 
+    Quote sessions and policy issuance act for the caller of the ``x-partner-id`` metadata: the
+    application is read as that caller, so a partner reaches only its own.
+
     Args:
         database: the core_app database.
         aggregator: the OSAGO quote aggregator (owns the background insurer calls).
+        applications: the applications service (checks the application of a quote or a policy).
         clock: the current instant (UTC); injectable for tests.
     """
 
     def __init__(
-        self, database: Database, aggregator: QuoteAggregator, *, clock: Callable[[], datetime] = utcnow
+        self,
+        database: Database,
+        aggregator: QuoteAggregator,
+        applications: ApplicationDirectory,
+        *,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.database = database
         self.aggregator = aggregator
+        self.applications = applications
         self._clock = clock
 
     def _today(self) -> date:
@@ -146,7 +158,7 @@ class CoreAppServicer(pb_grpc.CoreAppServiceServicer):
     async def RequestOsagoQuotes(
         self, request: pb.RequestOsagoQuotesRequest, context: Context
     ) -> pb.QuoteSession:
-        """Start a quote session; returns at once with one PENDING offer per insurer."""
+        """Start a quote session for an OSAGO application of the caller; returns at once, offers PENDING."""
         quote = parse_quote_input(
             application_id=request.application_id,
             client_id=request.client_id,
@@ -155,13 +167,18 @@ class CoreAppServicer(pb_grpc.CoreAppServiceServicer):
             driver_age=request.driver_age,
             driver_experience_years=request.driver_experience_years,
         )
-        view = await self.aggregator.start_session(quote)
+        application = await domain.check_quote_application(
+            self.database, self.applications, quote, caller_of(context)
+        )
+        view = await self.aggregator.start_session(quote, owner=application.owner)
         return session_to_proto(view)
 
     async def GetQuoteSession(self, request: pb.GetQuoteSessionRequest, context: Context) -> pb.QuoteSession:
         """The session with every offer as it stands now."""
         session_id = domain.parse_required_id(request.id, "id")
-        view = await load_session(self.database, session_id, self.aggregator.config, clock=self._clock)
+        view = await load_session(
+            self.database, session_id, self.aggregator.config, clock=self._clock, caller=caller_of(context)
+        )
         return session_to_proto(view)
 
     async def WatchQuoteSession(
@@ -170,7 +187,12 @@ class CoreAppServicer(pb_grpc.CoreAppServiceServicer):
         """Stream each offer as it settles; ends when the session is complete."""
         session_id = domain.parse_required_id(request.id, "id")
         offers = watch_session(
-            self.database, self.aggregator.hub, session_id, self.aggregator.config, clock=self._clock
+            self.database,
+            self.aggregator.hub,
+            session_id,
+            self.aggregator.config,
+            clock=self._clock,
+            caller=caller_of(context),
         )
         async for offer in offers:
             yield offer_to_proto(offer)
@@ -178,5 +200,12 @@ class CoreAppServicer(pb_grpc.CoreAppServiceServicer):
     async def IssuePolicy(self, request: pb.IssuePolicyRequest, context: Context) -> pb.Policy:
         """Turn an OFFERED offer into an ACTIVE policy (idempotent per offer)."""
         offer_id, client_id = domain.parse_issue_request(request.offer_id, request.client_id)
-        policy = await domain.issue_policy(self.database, offer_id, client_id, now=self._clock())
+        policy = await domain.issue_policy(
+            self.database,
+            self.applications,
+            offer_id,
+            client_id,
+            caller=caller_of(context),
+            now=self._clock(),
+        )
         return policy_to_proto(policy, today=self._today())

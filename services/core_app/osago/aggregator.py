@@ -1,11 +1,13 @@
 """The OSAGO quote aggregator: one session, every active insurer asked in parallel.
 
-``start_session`` validates nothing itself (``parse_quote_input`` did), writes the session with one
-PENDING offer per active insurer that has a current OSAGO tariff, starts one background task per
-insurer and returns at once. Each task runs ``InsurerClient.quote`` and writes its settlement the
-moment it arrives, then wakes the session's watchers through the ``SessionHub``. Tasks are
-tracked; ``close`` cancels them and settles what is left as FAILED, so nothing stays PENDING
-because the process stopped.
+``start_session`` validates nothing itself (``parse_quote_input`` did, and the servicer checked
+the application with its owner), writes the session with one PENDING offer per active insurer
+that has a current OSAGO tariff, starts one background task per insurer and returns at once.
+Each task runs ``InsurerClient.quote`` and writes its settlement the moment it arrives — with,
+for an offer, the ``OFFER_MADE`` outbox event that moves the application to OFFERED, in the same
+transaction — then wakes the session's watchers through the ``SessionHub``. Tasks are tracked;
+``close`` cancels them and settles what is left as FAILED, so nothing stays PENDING because the
+process stopped.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from grpc_clients.caller import FIRST_PARTY_OWNER
 from services.common.db import Database
 from services.common.errors import FailedPrecondition
 from services.common.validation import new_id, utcnow
@@ -32,7 +35,7 @@ from services.core_app.osago.hub import SessionHub
 from services.core_app.osago.inputs import QuoteInput
 from services.core_app.osago.simulated import SimulatedInsurer
 
-__all__ = ["GatewayFactory", "QuoteAggregator", "QuoteSessionView"]
+__all__ = ["OFFER_MADE", "GatewayFactory", "QuoteAggregator", "QuoteSessionView"]
 
 _log = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ GatewayFactory = Callable[[Insurer], InsurerGateway]
 """Builds the gateway of an insurer (called once per insurer and cached)."""
 
 SHUTDOWN_REASON = "The service stopped before the insurer answered; request quotes again."
+
+OFFER_MADE = "OFFER_MADE"
+"""The outbox event of an offer made (``CoreEventType`` of the applications proto)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +116,10 @@ class QuoteAggregator:
             self._clients[insurer.id] = client
         return client
 
-    async def start_session(self, quote: QuoteInput) -> QuoteSessionView:
+    async def start_session(self, quote: QuoteInput, *, owner: str = FIRST_PARTY_OWNER) -> QuoteSessionView:
         """Create a session with one PENDING offer per insurer and start asking them.
+
+        ``owner`` is the owner of the application; only it (and the first party) may see the session.
 
         Raises:
             FailedPrecondition: no active OSAGO product, or no insurer with a current OSAGO tariff.
@@ -133,6 +141,7 @@ class QuoteAggregator:
             quote_session = QuoteSession(
                 id=new_id(),
                 application_id=quote.application_id,
+                owner=owner,
                 client_id=quote.client_id,
                 product_id=product.id,
                 engine_power_hp=quote.engine_power_hp,
@@ -164,7 +173,7 @@ class QuoteAggregator:
                 driver_experience_years=quote.driver_experience_years,
             )
             task = asyncio.create_task(
-                self._ask(quote_session.id, offer.id, self.client_for(insurer), request),
+                self._ask(offer, insurer.name, self.client_for(insurer), request),
                 name=f"osago-quote-{offer.id}",
             )
             self._tasks[task] = offer.id
@@ -175,33 +184,39 @@ class QuoteAggregator:
         self._tasks.pop(task, None)
 
     async def _ask(
-        self, session_id: str, offer_id: str, client: InsurerClient, request: InsurerQuoteRequest
+        self, offer: Offer, insurer_name: str, client: InsurerClient, request: InsurerQuoteRequest
     ) -> None:
         try:
             settlement = await client.quote(request)
         except Exception:
-            _log.exception("quoting offer %s failed unexpectedly", offer_id)
+            _log.exception("quoting offer %s failed unexpectedly", offer.id)
             settlement = Settlement("FAILED", failure_reason="Internal error while asking the insurer.")
-        await self._settle(session_id, offer_id, settlement)
+        await self._settle(offer, insurer_name, settlement)
 
-    async def _settle(self, session_id: str, offer_id: str, settlement: Settlement) -> None:
+    async def _settle(self, offer: Offer, insurer_name: str, settlement: Settlement) -> None:
         now = self._clock()
-        valid_until = now + self.config.offer_ttl if settlement.status == "OFFERED" else None
+        offered = settlement.status == "OFFERED"
+        valid_until = now + self.config.offer_ttl if offered else None
         try:
             async with self.database.transaction() as session:
-                await repository.settle_offer(
+                settled = await repository.settle_offer(
                     session,
-                    offer_id,
+                    offer.id,
                     status=settlement.status,
                     settled_at=now,
                     premium_kopecks=settlement.premium_kopecks,
                     valid_until=valid_until,
                     failure_reason=settlement.failure_reason,
                 )
+                if settled and offered:
+                    reason = f"{insurer_name} made an OSAGO offer."
+                    repository.add_outbox_event(
+                        session, OFFER_MADE, offer.application_id, offer.id, reason, now
+                    )
         except Exception:
-            _log.exception("could not record the settlement of offer %s", offer_id)
+            _log.exception("could not record the settlement of offer %s", offer.id)
         finally:
-            self.hub.notify(session_id)
+            self.hub.notify(offer.session_id)
 
     @property
     def running(self) -> int:

@@ -1,7 +1,8 @@
 """Reading quote sessions: what has arrived so far, and a stream of offers as they settle.
 
 Reads first settle offers left PENDING far past the deadline (their worker died with its
-instance) as TIMED_OUT, so a session always completes. The watch stream wakes on the in-process
+instance) as TIMED_OUT, so a session always completes. A session is visible to the owner of its
+application and to the first party; to any other partner it does not exist. The watch stream wakes on the in-process
 ``SessionHub`` and otherwise re-reads the database every ``watch_poll_s``, so it also works for
 sessions whose insurers are being asked by another instance.
 """
@@ -13,6 +14,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
+from grpc_clients.caller import FIRST_PARTY, Caller
 from services.common.db import Database
 from services.common.errors import NotFound
 from services.common.validation import utcnow
@@ -33,16 +35,17 @@ async def load_session(
     config: OsagoConfig,
     *,
     clock: Callable[[], datetime] = utcnow,
+    caller: Caller = FIRST_PARTY,
 ) -> QuoteSessionView:
     """The session with every offer as it stands now.
 
     Raises:
-        NotFound: there is no session ``session_id``.
+        NotFound: there is no session ``session_id`` that ``caller`` may see.
     """
     now = clock()
     async with database.transaction() as session:
         quote_session = await repository.get_quote_session(session, session_id)
-        if quote_session is None:
+        if quote_session is None or not caller.may_see(quote_session.owner):
             raise NotFound(f"Quote session {session_id!r} does not exist.")
         stale_before = now - timedelta(seconds=config.deadline_s + config.stale_after_s)
         if quote_session.created_at < stale_before:
@@ -60,6 +63,7 @@ async def watch_session(
     config: OsagoConfig,
     *,
     clock: Callable[[], datetime] = utcnow,
+    caller: Caller = FIRST_PARTY,
 ) -> AsyncIterator[Offer]:
     """Yield each settled offer of the session once, in arrival order, until all have settled.
 
@@ -70,7 +74,7 @@ async def watch_session(
     with hub.subscribe(session_id) as settled:
         while True:
             settled.clear()
-            view = await load_session(database, session_id, config, clock=clock)
+            view = await load_session(database, session_id, config, clock=clock, caller=caller)
             for offer in view.offers:
                 if offer.status != "PENDING" and offer.id not in sent:
                     sent.add(offer.id)

@@ -13,12 +13,14 @@ from sqlalchemy import event, func, select
 
 from services.applications.domain import ApplicationInput, VehicleInput
 from services.applications.models import Application, OutboxEvent, StatusHistoryEntry
+from services.applications.references import Policy, ReferenceCheck
 from services.common.db import Database
 
 __all__ = [
     "CLIENT_ID",
     "PRODUCT_ID",
     "DatabaseFactory",
+    "KnownReferences",
     "ManualClock",
     "count_statements",
     "make_input",
@@ -32,6 +34,34 @@ DatabaseFactory = Callable[[str], Awaitable[Database]]
 
 CLIENT_ID = "11111111-1111-4111-8111-111111111111"
 PRODUCT_ID = "22222222-2222-4222-8222-222222222222"
+
+
+class KnownReferences:
+    """The client_info and core_app answers as a test sets them (``References`` for domain tests).
+
+    Every client and product exists unless a test lists it as missing (or the product as no
+    longer sold). The real ``BackendReferences`` runs against the real backends in the subgraph
+    and system tests; here each call is recorded so a test can count them.
+    """
+
+    def __init__(self) -> None:
+        self.missing_clients: set[str] = set()
+        self.missing_products: set[str] = set()
+        self.inactive_products: set[str] = set()
+        self.policies: dict[str, Policy] = {}
+        self.checks: list[tuple[frozenset[str], frozenset[str]]] = []
+
+    async def check(self, client_ids: Any, product_ids: Any) -> ReferenceCheck:
+        clients, products = frozenset(client_ids), frozenset(product_ids)
+        self.checks.append((clients, products))
+        return ReferenceCheck(
+            missing_clients=clients & self.missing_clients,
+            missing_products=products & self.missing_products,
+            inactive_products=products & self.inactive_products,
+        )
+
+    async def policy_of(self, application_id: str) -> Policy | None:
+        return self.policies.get(application_id)
 
 
 class ManualClock:

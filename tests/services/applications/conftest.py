@@ -8,7 +8,7 @@ from services.applications.app import MIGRATIONS_DIR
 from services.applications.operations import Applications
 from services.common.db import Database
 from services.common.migrations import upgrade
-from tests.services.applications.applications_harness import DatabaseFactory, ManualClock
+from tests.services.applications.applications_harness import DatabaseFactory, KnownReferences, ManualClock
 
 
 @pytest.fixture
@@ -26,6 +26,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def applications(applications_database: Database, clock: ManualClock) -> Applications:
+def references() -> KnownReferences:
+    """What client_info and core_app answer: ``CLIENT_ID`` and ``PRODUCT_ID`` exist, no policies."""
+    return KnownReferences()
+
+
+@pytest.fixture
+def applications(
+    applications_database: Database, clock: ManualClock, references: KnownReferences
+) -> Applications:
     """The use cases over the test database."""
-    return Applications(applications_database, clock)
+    return Applications(applications_database, references=references, clock=clock)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from grpc_clients.caller import FIRST_PARTY
 from services.applications.operations import Applications, ListFilterRequest
 from services.common.db import Database
 from tests.services.applications.applications_harness import CLIENT_ID, PRODUCT_ID, make_input
@@ -55,25 +56,31 @@ async def explain(database: Database, action: Callable[[], Awaitable[Any]], posi
 async def test_list_filters_use_an_index(
     applications: Applications, applications_database: Database, request_: ListFilterRequest, index: str
 ) -> None:
-    await applications.create(make_input())
-    plan = await explain(applications_database, lambda: applications.list_page(request_, 20, ""))
+    await applications.create(make_input(), caller=FIRST_PARTY)
+    plan = await explain(
+        applications_database, lambda: applications.list_page(request_, 20, "", caller=FIRST_PARTY)
+    )
     assert index in plan, plan
 
 
 async def test_batch_by_client_uses_the_client_index(
     applications: Applications, applications_database: Database
 ) -> None:
-    await applications.create(make_input())
+    await applications.create(make_input(), caller=FIRST_PARTY)
     ids = [CLIENT_ID, *(str(uuid.uuid4()) for _ in range(50))]
-    plan = await explain(applications_database, lambda: applications.list_by_clients(ids, 5))
+    plan = await explain(
+        applications_database, lambda: applications.list_by_clients(ids, 5, caller=FIRST_PARTY)
+    )
     assert "ix_applications_client_id_applied_at_id" in plan, plan
 
 
 async def test_search_uses_the_full_text_index(
     applications: Applications, applications_database: Database
 ) -> None:
-    await applications.create(make_input(comment="Ложка"))
+    await applications.create(make_input(comment="Ложка"), caller=FIRST_PARTY)
     # A search sends the ranking query first, then loads the rows it found by id.
-    plan = await explain(applications_database, lambda: applications.search("ложка", 5), position=0)
+    plan = await explain(
+        applications_database, lambda: applications.search("ложка", 5, caller=FIRST_PARTY), position=0
+    )
     expected = "ix_applications_search_vector" if applications_database.is_postgres else "VIRTUAL TABLE INDEX"
     assert expected in plan, plan

@@ -10,19 +10,22 @@ import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 
+from grpc_clients.caller import FIRST_PARTY
 from schema.protos import applications_pb2 as pb
 from schema.protos import applications_pb2_grpc as pb_grpc
 from services.applications.app import build_spec
 from services.applications.operations import Applications
 from services.common.db import Database
 from services.common.server import build_server
-from tests.services.applications.applications_harness import count_statements
+from tests.services.applications.applications_harness import KnownReferences, count_statements
 from tests.services.applications.test_applications_servicer import CLIENT, create, expect_error
 
 
 @pytest.fixture
 async def stub(applications_database: Database) -> AsyncIterator[Any]:
-    server, port = await build_server(build_spec(applications_database), "127.0.0.1:0")
+    server, port = await build_server(
+        build_spec(applications_database, references=KnownReferences()), "127.0.0.1:0"
+    )
     await server.start()
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         yield pb_grpc.ApplicationsServiceStub(channel)
@@ -72,10 +75,12 @@ async def test_unknown_mask_paths_are_invalid_argument(stub: Any) -> None:
 
 async def test_list_by_clients_without_history(stub: Any, applications_database: Database) -> None:
     await create(stub)
-    applications = Applications(applications_database)
-    [(client, found)] = await applications.list_by_clients([CLIENT], 5, with_history=False)
+    applications = Applications(applications_database, references=KnownReferences())
+    [(client, found)] = await applications.list_by_clients(
+        [CLIENT], 5, with_history=False, caller=FIRST_PARTY
+    )
     assert client == CLIENT
     assert len(found) == 1
     assert found[0].history == ()
-    [(_, with_history)] = await applications.list_by_clients([CLIENT], 5)
+    [(_, with_history)] = await applications.list_by_clients([CLIENT], 5, caller=FIRST_PARTY)
     assert [entry.status for entry in with_history[0].history] == ["DRAFT"]

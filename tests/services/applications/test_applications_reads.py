@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from grpc_clients.caller import FIRST_PARTY
 from services.applications.models import Application
 from services.applications.operations import Applications, ListFilterRequest
 from services.common.db import Database
@@ -25,9 +26,9 @@ async def populate(applications: Applications, clock: ManualClock, count: int = 
         if index % 3 != 0:  # every third shares the previous instant: ties are broken by id
             clock.advance(hours=7)
         raw = make_input(client_id=CLIENTS[index % 3], product_id=PRODUCTS[index % 2], submit=index % 4 == 0)
-        application = (await applications.create(raw)).application
+        application = (await applications.create(raw, caller=FIRST_PARTY)).application
         if index % 5 == 0:
-            application = await applications.cancel(application.id, "Передумал")
+            application = await applications.cancel(application.id, "Передумал", caller=FIRST_PARTY)
         created.append(application)
     return created
 
@@ -40,7 +41,7 @@ async def walk(applications: Applications, request: ListFilterRequest, page_size
     seen: list[str] = []
     token = ""
     while True:
-        page, token = await applications.list_page(request, page_size, token)
+        page, token = await applications.list_page(request, page_size, token, caller=FIRST_PARTY)
         assert len(page) <= page_size
         seen += [a.id for a in page]
         if not token:
@@ -90,16 +91,16 @@ async def test_date_bounds_are_inclusive_whole_days(applications: Applications, 
     ids = []
     for instant in instants:
         clock.now = instant
-        ids.append((await applications.create(make_input())).application.id)
+        ids.append((await applications.create(make_input(), caller=FIRST_PARTY)).application.id)
     page, token = await applications.list_page(
-        ListFilterRequest(applied_from="2025-03-01", applied_to="2025-03-02"), 0, ""
+        ListFilterRequest(applied_from="2025-03-01", applied_to="2025-03-02"), 0, "", caller=FIRST_PARTY
     )
     assert ([a.id for a in page], token) == ([ids[2], ids[1]], "")
 
 
 async def test_default_page_size_is_20(applications: Applications, clock: ManualClock) -> None:
     await populate(applications, clock, count=21)
-    page, token = await applications.list_page(ListFilterRequest(), 0, "")
+    page, token = await applications.list_page(ListFilterRequest(), 0, "", caller=FIRST_PARTY)
     assert len(page) == 20
     assert token
 
@@ -122,27 +123,27 @@ async def test_invalid_list_requests(
     applications: Applications, request_: ListFilterRequest, page_size: int, token: str, fields: list[str]
 ) -> None:
     with pytest.raises(InvalidArgument) as caught:
-        await applications.list_page(request_, page_size, token)
+        await applications.list_page(request_, page_size, token, caller=FIRST_PARTY)
     assert [v.field for v in caught.value.violations] == fields
 
 
 async def test_token_of_another_filter_is_rejected(applications: Applications, clock: ManualClock) -> None:
     await populate(applications, clock, count=5)
-    _, token = await applications.list_page(ListFilterRequest(), 2, "")
+    _, token = await applications.list_page(ListFilterRequest(), 2, "", caller=FIRST_PARTY)
     with pytest.raises(InvalidArgument, match="different filter"):
-        await applications.list_page(ListFilterRequest(client_id=CLIENTS[0]), 2, token)
+        await applications.list_page(ListFilterRequest(client_id=CLIENTS[0]), 2, token, caller=FIRST_PARTY)
 
 
 async def test_get_and_errors(applications: Applications) -> None:
-    created = (await applications.create(make_input())).application
-    fetched = await applications.get(created.id.upper())
+    created = (await applications.create(make_input(), caller=FIRST_PARTY)).application
+    fetched = await applications.get(created.id.upper(), caller=FIRST_PARTY)
     assert (fetched.id, [h.status for h in fetched.history]) == (created.id, ["DRAFT"])
     with pytest.raises(InvalidArgument) as caught:
-        await applications.get("12")
+        await applications.get("12", caller=FIRST_PARTY)
     assert [v.field for v in caught.value.violations] == ["id"]
     missing = str(uuid.uuid4())
     with pytest.raises(NotFound, match=missing):
-        await applications.get(missing)
+        await applications.get(missing, caller=FIRST_PARTY)
 
 
 async def test_batch_get_reports_missing_and_malformed_ids(
@@ -151,19 +152,21 @@ async def test_batch_get_reports_missing_and_malformed_ids(
     created = await populate(applications, clock, count=3)
     unknown = str(uuid.uuid4())
     found, missing = await applications.batch_get(
-        [created[2].id, "bad", unknown, created[0].id, created[2].id]
+        [created[2].id, "bad", unknown, created[0].id, created[2].id], caller=FIRST_PARTY
     )
     assert [a.id for a in found] == [created[2].id, created[0].id]
     assert missing == ["bad", unknown]
     with pytest.raises(InvalidArgument):
-        await applications.batch_get([str(uuid.uuid4()) for _ in range(1001)])
+        await applications.batch_get([str(uuid.uuid4()) for _ in range(1001)], caller=FIRST_PARTY)
 
 
 async def test_list_by_clients_newest_first_with_limit(
     applications: Applications, clock: ManualClock
 ) -> None:
     created = await populate(applications, clock, count=12)
-    results = await applications.list_by_clients([CLIENTS[2], "bad", CLIENTS[0], str(uuid.uuid4())], 3)
+    results = await applications.list_by_clients(
+        [CLIENTS[2], "bad", CLIENTS[0], str(uuid.uuid4())], 3, caller=FIRST_PARTY
+    )
     assert [client for client, _ in results][:3] == [CLIENTS[2], "bad", CLIENTS[0]]
     assert results[1][1] == []
     assert results[3][1] == []
@@ -172,7 +175,7 @@ async def test_list_by_clients_newest_first_with_limit(
         assert [a.id for a in found] == expected
         assert all(a.history for a in found)
     with pytest.raises(InvalidArgument) as caught:
-        await applications.list_by_clients(CLIENTS, 101)
+        await applications.list_by_clients(CLIENTS, 101, caller=FIRST_PARTY)
     assert [v.field for v in caught.value.violations] == ["limit_per_client"]
 
 
@@ -183,9 +186,9 @@ async def test_batch_reads_of_1000_ids_are_one_statement(
     client_ids = [str(uuid.uuid4()) for _ in range(997)] + CLIENTS
     ids = [str(uuid.uuid4()) for _ in range(985)] + [a.id for a in created]
     with count_statements(applications_database) as by_client:
-        results = await applications.list_by_clients(client_ids, 20)
+        results = await applications.list_by_clients(client_ids, 20, caller=FIRST_PARTY)
     with count_statements(applications_database) as by_id:
-        found, missing = await applications.batch_get(ids)
+        found, missing = await applications.batch_get(ids, caller=FIRST_PARTY)
     assert len(by_client) == 1, by_client
     assert len(by_id) == 1, by_id
     assert sum(len(found) for _, found in results) == 15
@@ -197,7 +200,9 @@ async def test_page_of_100_is_one_statement(
 ) -> None:
     await populate(applications, clock, count=30)
     with count_statements(applications_database) as statements:
-        page, _ = await applications.list_page(ListFilterRequest(statuses=("DRAFT", "SUBMITTED")), 100, "")
+        page, _ = await applications.list_page(
+            ListFilterRequest(statuses=("DRAFT", "SUBMITTED")), 100, "", caller=FIRST_PARTY
+        )
     assert len(statements) == 1
     assert page
     assert all(a.history for a in page)

@@ -15,6 +15,7 @@ import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from sqlalchemy import select
 
+from grpc_clients.caller import FIRST_PARTY
 from insuretech_cli.probe import check_file
 from services.applications.app import build_spec
 from services.applications.models import OutboxEvent
@@ -23,7 +24,7 @@ from services.applications.relay import OutboxRelay, RelaySettings, to_message
 from services.common.broker import BrokerUnavailable, InMemoryPublisher, OutgoingMessage, RabbitPublisher
 from services.common.db import Database
 from tests.conftest import RABBITMQ_URL, require_service
-from tests.services.applications.applications_harness import make_input
+from tests.services.applications.applications_harness import KnownReferences, make_input
 
 UNREACHABLE_URL = "amqp://guest:guest@127.0.0.1:1/"
 FAST = RelaySettings(batch_size=100, poll_interval=0.01, initial_backoff=0.01, max_backoff=0.05)
@@ -36,10 +37,10 @@ async def make_history(applications: Applications, count: int = 3) -> list[str]:
     """Create ``count`` applications; submit every one and cancel every other: 2–3 events each."""
     ids = []
     for index in range(count):
-        application = (await applications.create(make_input())).application
-        await applications.transition(application.id, "SUBMITTED", "")
+        application = (await applications.create(make_input(), caller=FIRST_PARTY)).application
+        await applications.transition(application.id, "SUBMITTED", "", caller=FIRST_PARTY)
         if index % 2 == 0:
-            await applications.cancel(application.id, "changed my mind")
+            await applications.cancel(application.id, "changed my mind", caller=FIRST_PARTY)
         ids.append(application.id)
     return ids
 
@@ -95,7 +96,7 @@ class FailingAfter:
 
 
 async def test_to_message_carries_ids_headers_and_json_body(applications: Applications) -> None:
-    application = (await applications.create(make_input())).application
+    application = (await applications.create(make_input(), caller=FIRST_PARTY)).application
     (row,) = await outbox_rows(applications.database)
     message = to_message(row)
     assert message.message_id == str(row.id)
@@ -162,7 +163,7 @@ async def test_run_backs_off_while_the_broker_is_down_then_catches_up(applicatio
         publisher.available = True
         await wait_until(lambda: relay.published == 8)
         # A change made while the relay runs is picked up by polling.
-        await applications.create(make_input())
+        await applications.create(make_input(), caller=FIRST_PARTY)
         await wait_until(lambda: relay.published == 9)
     finally:
         await relay.stop()
@@ -192,7 +193,7 @@ async def test_run_renews_the_heartbeat_file_while_the_broker_is_down(
 async def test_build_spec_on_stop_stops_the_relay(applications_database: Database) -> None:
     relay = OutboxRelay(applications_database, InMemoryPublisher(), FAST)
     task = relay.start()
-    spec = build_spec(applications_database, relay)
+    spec = build_spec(applications_database, relay, references=KnownReferences())
     assert spec.on_stop is not None
     await spec.on_stop()
     assert task.done()
@@ -300,7 +301,7 @@ async def test_restart_after_failure_republishes_only_unpublished_rows(
     with pytest.raises(BrokerUnavailable):
         await broken.run_until_idle()
     await broken.stop()
-    await applications.transition(ids[1], "PROCESSING", "")
+    await applications.transition(ids[1], "PROCESSING", "", caller=FIRST_PARTY)
     assert await unpublished_count(applications.database) == 6
 
     restarted = OutboxRelay(applications.database, RabbitPublisher(RABBITMQ_URL, rabbit.exchange))

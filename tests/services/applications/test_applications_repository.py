@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from grpc_clients.caller import FIRST_PARTY
 from services.applications import repository
 from services.applications.operations import Applications
 from services.common.db import Database
@@ -15,9 +16,9 @@ from tests.services.applications.applications_harness import make_input
 async def test_fetch_unpublished_in_order_then_mark_published(
     applications: Applications, applications_database: Database
 ) -> None:
-    first = (await applications.create(make_input())).application
-    second = (await applications.create(make_input())).application
-    await applications.transition(first.id, "SUBMITTED", "")
+    first = (await applications.create(make_input(), caller=FIRST_PARTY)).application
+    second = (await applications.create(make_input(), caller=FIRST_PARTY)).application
+    await applications.transition(first.id, "SUBMITTED", "", caller=FIRST_PARTY)
     async with applications_database.reader() as session:
         events = await repository.fetch_unpublished(session, 10)
     assert [(e.aggregate_id, e.sequence) for e in events] == [(first.id, 1), (second.id, 1), (first.id, 2)]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from grpc_clients.caller import FIRST_PARTY
 from services.applications.app import MIGRATIONS_DIR
 from services.applications.models import Application, StatusHistoryEntry
 from services.applications.operations import Applications
@@ -18,7 +19,12 @@ from services.applications.state_machine import TRANSITIONS, ApplicationStatus
 from services.common.catalog import SEED_ANCHOR, client_seed_id, product_seed_id
 from services.common.db import Database
 from services.common.migrations import upgrade
-from tests.services.applications.applications_harness import DatabaseFactory, make_input, table_counts
+from tests.services.applications.applications_harness import (
+    DatabaseFactory,
+    KnownReferences,
+    make_input,
+    table_counts,
+)
 
 
 async def dump(database: Database) -> tuple[list[Any], list[Any]]:
@@ -94,12 +100,12 @@ async def test_seed_is_consistent(applications_database: Database) -> None:
 
 async def test_seeded_data_is_searchable_and_numbers_continue(applications_database: Database) -> None:
     await seed(applications_database, clients=300)
-    service = Applications(applications_database, clock=lambda: SEED_ANCHOR)
-    found = await service.search("ложка", 100)
+    service = Applications(applications_database, references=KnownReferences(), clock=lambda: SEED_ANCHOR)
+    found = await service.search("ложка", 100, caller=FIRST_PARTY)
     comments = {a.comment for a in found}
     assert any("ложкой" in c for c in comments)
     assert any("ложки" in c for c in comments)
-    cancelled = await service.search("дешевле", 5)
+    cancelled = await service.search("дешевле", 5, caller=FIRST_PARTY)
     assert cancelled
     assert all(a.status == "CANCELLED" for a in cancelled)
     async with applications_database.reader() as session:
@@ -109,5 +115,5 @@ async def test_seeded_data_is_searchable_and_numbers_continue(applications_datab
             .order_by(Application.number.desc())
         )
     assert last is not None
-    created = (await service.create(make_input())).application
+    created = (await service.create(make_input(), caller=FIRST_PARTY)).application
     assert created.number == f"APP-2026-{int(last.rsplit('-', 1)[1]) + 1:06d}"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from grpc_clients.caller import FIRST_PARTY
 from services.applications.models import Application, OutboxEvent
 from services.applications.operations import Applications
 from services.applications.state_machine import TRANSITIONS, ApplicationStatus
@@ -31,9 +32,9 @@ PATH_TO: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
 
 
 async def application_in(applications: Applications, status: ApplicationStatus) -> Application:
-    application = (await applications.create(make_input())).application
+    application = (await applications.create(make_input(), caller=FIRST_PARTY)).application
     for step in PATH_TO[status]:
-        application = await applications.transition(application.id, step.value, "by test")
+        application = await applications.transition(application.id, step.value, "by test", caller=FIRST_PARTY)
     assert application.status == status.value
     return application
 
@@ -41,13 +42,21 @@ async def application_in(applications: Applications, status: ApplicationStatus) 
 async def test_every_transition(
     applications: Applications, applications_database: Database, clock: ManualClock
 ) -> None:
-    """All 64 ordered pairs: legal ones change state, illegal ones change nothing at all."""
+    """All 64 ordered pairs: legal ones change state, illegal ones change nothing at all.
+
+    CANCELLED → CANCELLED is the one repeat that is no error: a repeated cancel answers the
+    application unchanged.
+    """
     for current, target in itertools.product(S, S):
         application = await application_in(applications, current)
         before = await snapshot(applications_database, application.id)
         clock.advance(minutes=1)
-        if target in TRANSITIONS[current]:
-            moved = await applications.transition(application.id, target.value, "reason")
+        if current == target == S.CANCELLED:
+            again = await applications.transition(application.id, target.value, "reason", caller=FIRST_PARTY)
+            assert again.status == S.CANCELLED.value
+            assert await snapshot(applications_database, application.id) == before
+        elif target in TRANSITIONS[current]:
+            moved = await applications.transition(application.id, target.value, "reason", caller=FIRST_PARTY)
             assert moved.status == target.value, (current, target)
             assert moved.version == application.version + 1
             assert moved.updated_at == clock.now
@@ -59,7 +68,7 @@ async def test_every_transition(
             assert moved.history[-1].reason == "reason"
         else:
             with pytest.raises(FailedPrecondition) as caught:
-                await applications.transition(application.id, target.value, "reason")
+                await applications.transition(application.id, target.value, "reason", caller=FIRST_PARTY)
             assert f"is {current.value} and cannot move to {target.value}" in caught.value.message
             assert await snapshot(applications_database, application.id) == before, (current, target)
 
@@ -68,7 +77,7 @@ async def test_each_change_appends_an_ordered_outbox_event(
     applications: Applications, applications_database: Database
 ) -> None:
     application = await application_in(applications, S.OFFERED)
-    cancelled = await applications.cancel(application.id, "  Клиент передумал.  ")
+    cancelled = await applications.cancel(application.id, "  Клиент передумал.  ", caller=FIRST_PARTY)
     assert cancelled.status == "CANCELLED"
     assert cancelled.cancellation_reason == "Клиент передумал."
     assert [(h.position, h.from_status, h.status) for h in cancelled.history] == [
@@ -113,7 +122,7 @@ async def test_invalid_transition_requests(
     application = await application_in(applications, S.DRAFT)
     before = await snapshot(applications_database, application.id)
     with pytest.raises(InvalidArgument) as caught:
-        await applications.transition(application_id or application.id, status, reason)
+        await applications.transition(application_id or application.id, status, reason, caller=FIRST_PARTY)
     assert [v.field for v in caught.value.violations] == fields
     assert await snapshot(applications_database, application.id) == before
 
@@ -121,15 +130,15 @@ async def test_invalid_transition_requests(
 async def test_cancel_requires_a_reason_and_a_cancellable_status(applications: Applications) -> None:
     application = await application_in(applications, S.APPROVED)
     with pytest.raises(InvalidArgument):
-        await applications.cancel(application.id, "")
+        await applications.cancel(application.id, "", caller=FIRST_PARTY)
     with pytest.raises(FailedPrecondition, match="APPROVED"):
-        await applications.cancel(application.id, "Поздно")
+        await applications.cancel(application.id, "Поздно", caller=FIRST_PARTY)
 
 
 async def test_unknown_application_is_not_found(applications: Applications) -> None:
     missing = str(uuid.uuid4())
     with pytest.raises(NotFound, match=missing):
-        await applications.transition(missing, "SUBMITTED", "")
+        await applications.transition(missing, "SUBMITTED", "", caller=FIRST_PARTY)
 
 
 def _fail_on_outbox_insert(database: Database) -> Any:
@@ -149,11 +158,11 @@ async def test_outbox_failure_rolls_back_the_transition(
     listener = _fail_on_outbox_insert(applications_database)
     try:
         with pytest.raises(RuntimeError, match="simulated"):
-            await applications.transition(application.id, "PROCESSING", "")
+            await applications.transition(application.id, "PROCESSING", "", caller=FIRST_PARTY)
     finally:
         event.remove(applications_database.engine.sync_engine, "before_cursor_execute", listener)
     assert await snapshot(applications_database, application.id) == before
-    moved = await applications.transition(application.id, "PROCESSING", "")
+    moved = await applications.transition(application.id, "PROCESSING", "", caller=FIRST_PARTY)
     assert moved.version == 3
 
 
@@ -163,12 +172,12 @@ async def test_outbox_failure_rolls_back_the_create(
     listener = _fail_on_outbox_insert(applications_database)
     try:
         with pytest.raises(RuntimeError, match="simulated"):
-            await applications.create(make_input())
+            await applications.create(make_input(), caller=FIRST_PARTY)
     finally:
         event.remove(applications_database.engine.sync_engine, "before_cursor_execute", listener)
     async with applications_database.reader() as session:
         assert list(await session.scalars(select(Application))) == []
-    created = await applications.create(make_input())
+    created = await applications.create(make_input(), caller=FIRST_PARTY)
     assert created.application.number == "APP-2026-000001"
 
 
@@ -177,7 +186,8 @@ async def test_concurrent_transitions_of_one_application(
 ) -> None:
     application = await application_in(applications, S.SUBMITTED)
     results = await asyncio.gather(
-        *(applications.transition(application.id, "PROCESSING", "") for _ in range(4)), return_exceptions=True
+        *(applications.transition(application.id, "PROCESSING", "", caller=FIRST_PARTY) for _ in range(4)),
+        return_exceptions=True,
     )
     assert sum(isinstance(r, Application) for r in results) == 1
     assert all(isinstance(r, Application | FailedPrecondition) for r in results)

@@ -14,11 +14,14 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from sqlalchemy import event
 
+from grpc_clients.caller import FIRST_PARTY_OWNER, Caller
 from schema.protos import core_app_pb2_grpc
 from services.common.catalog import INSURERS, client_seed_id, insurer_seed_id, product_seed_id
 from services.common.db import Database
+from services.common.errors import NotFound
 from services.common.server import ServiceSpec, build_server
 from services.common.validation import new_id
+from services.core_app.applications_peer import ApplicationView
 from services.core_app.models import Offer, QuoteSession
 from services.core_app.osago import (
     InsurerDecision,
@@ -35,6 +38,7 @@ __all__ = [
     "APPLICATION_ID",
     "CLIENT_ID",
     "FAST_CONFIG",
+    "KnownApplications",
     "ManualClock",
     "ScriptedInsurer",
     "StatementCounter",
@@ -48,6 +52,42 @@ __all__ = [
 
 CLIENT_ID = client_seed_id(0)
 APPLICATION_ID = "0b8f0e59-6f0e-4c4e-9d0e-6a1f1f1f1f1f"
+
+
+class KnownApplications:
+    """What the applications service answers, as a test sets it (``ApplicationDirectory``).
+
+    ``APPLICATION_ID`` is a first-party OSAGO application of ``CLIENT_ID`` in SUBMITTED; the
+    real peer (``BackendApplications``) runs against the real backend in the system tests.
+    """
+
+    def __init__(self) -> None:
+        self.applications: dict[str, ApplicationView] = {}
+        self.add(APPLICATION_ID)
+        self.reads: list[tuple[str, Caller]] = []
+
+    def add(
+        self,
+        application_id: str,
+        *,
+        owner: str = FIRST_PARTY_OWNER,
+        client_id: str = CLIENT_ID,
+        status: str = "SUBMITTED",
+        product_id: str = product_seed_id("OSAGO-STD"),
+    ) -> ApplicationView:
+        view = ApplicationView(
+            application_id, f"APP-{application_id[:4]}", owner, client_id, product_id, status
+        )
+        self.applications[application_id] = view
+        return view
+
+    async def get(self, application_id: str, caller: Caller) -> ApplicationView:
+        self.reads.append((application_id, caller))
+        view = self.applications.get(application_id)
+        if view is None or not caller.may_see(view.owner):
+            raise NotFound(f"Application {application_id!r} does not exist.")
+        return view
+
 
 FAST_CONFIG = OsagoConfig(
     deadline_s=2.0,
@@ -200,12 +240,14 @@ async def insert_offers(
     application_id: str = APPLICATION_ID,
     premium_kopecks: int = 9_876_00,
     valid_for: timedelta = timedelta(days=3),
+    owner: str = FIRST_PARTY_OWNER,
 ) -> tuple[QuoteSession, list[Offer]]:
     """A quote session (in a seeded catalog) with one offer per status, insurers in seed order."""
     now = datetime.now(UTC)
     session_row = QuoteSession(
         id=new_id(),
         application_id=application_id,
+        owner=owner,
         client_id=client_id,
         product_id=product_seed_id("OSAGO-STD"),
         engine_power_hp=150,

@@ -10,13 +10,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from grpc_clients.caller import FIRST_PARTY
 from services.common.catalog import client_seed_id
 from services.common.db import Database
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.validation import new_id, utcnow
 from services.core_app import domain
 from services.core_app.models import Offer, Policy
-from tests.services.core_app.core_app_harness import CLIENT_ID, insert_offers
+from tests.services.core_app.core_app_harness import CLIENT_ID, KnownApplications, insert_offers
 
 
 def test_batch_ids_keep_request_order_and_drop_duplicates() -> None:
@@ -72,7 +73,9 @@ async def test_issue_policy_creates_an_active_policy_and_accepts_the_offer(
 ) -> None:
     quote, offers = await insert_offers(catalog_database, ["OFFERED"])
     now = utcnow()
-    policy = await domain.issue_policy(catalog_database, offers[0].id, CLIENT_ID, now=now)
+    policy = await domain.issue_policy(
+        catalog_database, KnownApplications(), offers[0].id, CLIENT_ID, caller=FIRST_PARTY, now=now
+    )
     assert policy.status == "ACTIVE"
     assert policy.client_id == quote.client_id
     assert policy.application_id == quote.application_id
@@ -87,15 +90,29 @@ async def test_issue_policy_creates_an_active_policy_and_accepts_the_offer(
 
 async def test_issue_policy_is_idempotent_per_offer(catalog_database: Database) -> None:
     _, offers = await insert_offers(catalog_database, ["OFFERED"])
-    first = await domain.issue_policy(catalog_database, offers[0].id, CLIENT_ID, now=utcnow())
-    again = await domain.issue_policy(catalog_database, offers[0].id, "", now=utcnow())
+    first = await domain.issue_policy(
+        catalog_database, KnownApplications(), offers[0].id, CLIENT_ID, caller=FIRST_PARTY, now=utcnow()
+    )
+    again = await domain.issue_policy(
+        catalog_database, KnownApplications(), offers[0].id, "", caller=FIRST_PARTY, now=utcnow()
+    )
     assert (again.id, again.number) == (first.id, first.number)
 
 
 async def test_concurrent_issues_of_one_offer_give_one_policy(catalog_database: Database) -> None:
     _, offers = await insert_offers(catalog_database, ["OFFERED"])
     results = await asyncio.gather(
-        *(domain.issue_policy(catalog_database, offers[0].id, CLIENT_ID, now=utcnow()) for _ in range(4))
+        *(
+            domain.issue_policy(
+                catalog_database,
+                KnownApplications(),
+                offers[0].id,
+                CLIENT_ID,
+                caller=FIRST_PARTY,
+                now=utcnow(),
+            )
+            for _ in range(4)
+        )
     )
     assert len({policy.id for policy in results}) == 1
     async with catalog_database.reader() as session:
@@ -108,7 +125,9 @@ async def test_concurrent_issues_of_one_offer_give_one_policy(catalog_database: 
 async def test_unknown_offer_is_not_found(catalog_database: Database) -> None:
     missing = new_id()
     with pytest.raises(NotFound, match=missing):
-        await domain.issue_policy(catalog_database, missing, "", now=utcnow())
+        await domain.issue_policy(
+            catalog_database, KnownApplications(), missing, "", caller=FIRST_PARTY, now=utcnow()
+        )
 
 
 @pytest.mark.parametrize("status", ["PENDING", "DECLINED", "TIMED_OUT", "FAILED"])
@@ -117,19 +136,35 @@ async def test_offer_not_offered_is_a_failed_precondition_naming_its_status(
 ) -> None:
     _, offers = await insert_offers(catalog_database, [status])
     with pytest.raises(FailedPrecondition, match=f"is {status}, not OFFERED"):
-        await domain.issue_policy(catalog_database, offers[0].id, CLIENT_ID, now=utcnow())
+        await domain.issue_policy(
+            catalog_database, KnownApplications(), offers[0].id, CLIENT_ID, caller=FIRST_PARTY, now=utcnow()
+        )
 
 
 async def test_expired_offer_is_a_failed_precondition(catalog_database: Database) -> None:
     _, offers = await insert_offers(catalog_database, ["OFFERED"])
     with pytest.raises(FailedPrecondition, match="expired at"):
-        await domain.issue_policy(catalog_database, offers[0].id, CLIENT_ID, now=utcnow() + timedelta(days=4))
+        await domain.issue_policy(
+            catalog_database,
+            KnownApplications(),
+            offers[0].id,
+            CLIENT_ID,
+            caller=FIRST_PARTY,
+            now=utcnow() + timedelta(days=4),
+        )
 
 
 async def test_another_clients_offer_is_a_failed_precondition(catalog_database: Database) -> None:
     _, offers = await insert_offers(catalog_database, ["OFFERED"])
     with pytest.raises(FailedPrecondition, match="another client"):
-        await domain.issue_policy(catalog_database, offers[0].id, client_seed_id(99), now=utcnow())
+        await domain.issue_policy(
+            catalog_database,
+            KnownApplications(),
+            offers[0].id,
+            client_seed_id(99),
+            caller=FIRST_PARTY,
+            now=utcnow(),
+        )
     async with catalog_database.reader() as session:
         assert (
             await session.scalar(

@@ -26,6 +26,7 @@ from tests.services.core_app.core_app_harness import (
     APPLICATION_ID,
     CLIENT_ID,
     FAST_CONFIG,
+    KnownApplications,
     ScriptedInsurer,
     count_statements,
     field_violations,
@@ -53,7 +54,8 @@ def serve(
     config: OsagoConfig = FAST_CONFIG,
 ) -> AbstractAsyncContextManager[Stub]:
     factory = None if gateways is None else (lambda insurer: gateways[insurer.code])
-    return grpc_stub(build_spec(database, config=config, gateway_factory=factory))
+    spec = build_spec(database, config=config, gateway_factory=factory, applications=KnownApplications())
+    return grpc_stub(spec)
 
 
 @pytest.fixture
@@ -184,8 +186,10 @@ async def test_quote_session_lifecycle_and_policy_issue(stub: Stub) -> None:
     statuses = {o.id: o.status for o in offers.results[0].offers}
     assert statuses[offer.id] == pb.ACCEPTED
     other = next(o for o in done.offers if o.id != offer.id)
-    second = await stub.IssuePolicy(pb.IssuePolicyRequest(offer_id=other.id))
-    assert second.id != policy.id
+    with pytest.raises(grpc.aio.AioRpcError) as refused:  # one application takes one policy
+        await stub.IssuePolicy(pb.IssuePolicyRequest(offer_id=other.id))
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "already has a policy" in (refused.value.details() or "")
 
 
 async def test_watch_streams_offers_in_arrival_order(catalog_database: Database) -> None:
