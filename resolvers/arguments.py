@@ -13,7 +13,15 @@ from collections.abc import Iterable, Mapping
 
 from grpc_clients.errors import FieldViolation, InvalidArgumentError
 
-__all__ = ["graphql_path", "parse_id", "parse_ids", "rename_violations", "require_limit"]
+__all__ = [
+    "batch_item_path",
+    "graphql_path",
+    "parse_id",
+    "parse_ids",
+    "rename_violations",
+    "require_limit",
+    "violations_message",
+]
 
 
 def parse_id(value: str, field: str) -> str:
@@ -75,18 +83,36 @@ def graphql_path(proto_path: str, renames: Mapping[str, str] | None = None, *, p
     return ".".join(_camel(segment) for segment in path.split("."))
 
 
+def batch_item_path(proto_path: str, item_field: str, *, own: frozenset[str] = frozenset()) -> str:
+    """A batch item's proto path as a GraphQL path, where each item wraps its input in ``item_field``.
+
+    ``inputs[2].sum_insured_kopecks`` → ``inputs[2].application.sumInsuredKopecks`` for
+    ``item_field="application"``; fields of the item itself (``own``, e.g. ``idempotency_key``)
+    stay at the item: ``inputs[2].idempotencyKey``.
+    """
+    head, dot, rest = proto_path.partition(".")
+    if not dot or not head.endswith("]") or rest.split(".")[0].split("[")[0] in own:
+        return graphql_path(proto_path)
+    return graphql_path(f"{head}.{item_field}.{rest}")
+
+
+def violations_message(fields: Iterable[tuple[str, str]]) -> str:
+    """The message of a ``BAD_USER_INPUT`` error: the fields named, then what is wrong with each."""
+    pairs = list(fields)
+    names = ", ".join(repr(field) for field, _ in pairs)
+    return f"Invalid value for {names}: " + " ".join(text for _, text in pairs)
+
+
 def rename_violations(
     error: InvalidArgumentError, renames: Mapping[str, str] | None = None, *, prefix: str = ""
 ) -> InvalidArgumentError:
-    """The same error with its field paths expressed as GraphQL argument paths."""
-    renamed = InvalidArgumentError(
-        error.message,
-        [
-            FieldViolation(graphql_path(v.field, renames, prefix=prefix), v.description)
-            for v in error.violations
-        ],
-        service=error.service,
-        method=error.method,
+    """The same error with its field paths expressed as GraphQL argument paths (message rebuilt)."""
+    violations = [
+        FieldViolation(graphql_path(v.field, renames, prefix=prefix), v.description) for v in error.violations
+    ]
+    message = (
+        violations_message((v.field, v.description) for v in violations) if violations else error.message
     )
+    renamed = InvalidArgumentError(message, violations, service=error.service, method=error.method)
     renamed.__cause__ = error.__cause__
     return renamed

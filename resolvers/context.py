@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from grpc_clients.caller import FIRST_PARTY, Caller
+
 __all__ = ["RequestContext", "new_request_id"]
 
 L = TypeVar("L")
@@ -40,6 +42,8 @@ class RequestContext(Generic[L]):
     """Taken from the ``x-request-id`` header when present."""
     make_loaders: Callable[[], L] | None = None
     """Builds a fresh loaders container (used to renew them per operation on a WebSocket)."""
+    caller: Caller = FIRST_PARTY
+    """Who the request acts for (the gateway's ``x-partner-id``); the loaders' client carries it."""
     memo: dict[Hashable, Any] = field(default_factory=dict)
     """Values derived from the operation that resolvers compute once per request (e.g. the card
     sections an ``_entities`` selection needs, the same for every representation)."""

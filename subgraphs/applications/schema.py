@@ -18,7 +18,7 @@ from strawberry.types import Info
 
 from grpc_clients.errors import FieldViolation, InvalidArgumentError, NotFoundError, code_for_status
 from resolvers.applications import ApplicationsLoaders
-from resolvers.arguments import graphql_path, parse_id, rename_violations, require_limit
+from resolvers.arguments import batch_item_path, parse_id, rename_violations, require_limit
 from resolvers.context import RequestContext
 from schema.protos import applications_pb2 as pb
 from subgraphs.applications.inputs import ApplicationBatchInput, ApplicationFilter, ApplicationInput
@@ -40,7 +40,9 @@ ApplicationsInfo = Info[RequestContext[ApplicationsLoaders], None]
 
 MAX_PAGE = 100
 _SINGLE_CREATE_RENAMES = {"input.idempotency_key": "idempotencyKey"}
-_LIST_RENAMES = {"page_token": "after", "page_size": "first"}
+_LIST_RENAMES = {"page_token": "after", "page_size": "first", "filter.statuses": "filter.status"}
+_BATCH_ITEM_FIELDS = frozenset({"idempotency_key"})
+"""Fields of a batch item itself; every other field of an item is under its ``application``."""
 
 
 @strawberry.type(description="A page of applications, newest first.")
@@ -90,7 +92,11 @@ class CreateApplicationResult:
                 code=code_for_status(error.code),
                 message=error.message,
                 field_errors=[
-                    FieldError.from_violation(FieldViolation(graphql_path(v.field), v.description))
+                    FieldError.from_violation(
+                        FieldViolation(
+                            batch_item_path(v.field, "application", own=_BATCH_ITEM_FIELDS), v.description
+                        )
+                    )
                     for v in error.field_violations
                 ],
             ),

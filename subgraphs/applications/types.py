@@ -5,6 +5,11 @@
 ``Application`` is this subgraph's entity. ``Client`` is client_info's entity, to which this
 subgraph contributes ``Client.applications``; ``Product`` is core_app's entity, referenced by
 id only (``resolvable: false``: this subgraph cannot resolve a Product representation).
+
+``Application.client`` and ``Application.product`` are nullable on purpose: they point into
+other services, which no transaction here can keep in step. When one cannot be resolved, that
+field alone is null, with a NOT_FOUND error at its path, and the rest of a list is unharmed
+(``docs/decisions/0011-nullability-of-references.md``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from grpc_clients.errors import NotFoundError
 from resolvers.applications import ApplicationsLoaders
 from resolvers.arguments import require_limit
 from resolvers.context import RequestContext
@@ -167,8 +173,12 @@ class Client:
 class Application:
     id: strawberry.ID
     number: str = strawberry.field(description="Human-readable number, e.g. 'APP-2025-000123'.")
-    client: Client
-    product: Product
+    client: Client | None = strawberry.field(
+        description="The client; null (with a NOT_FOUND error) when client_info does not know it."
+    )
+    product: Product | None = strawberry.field(
+        description="The product; null (with a NOT_FOUND error) when core_app does not know it."
+    )
     status: ApplicationStatus
     status_history: list[StatusChange]
     applied_at: datetime.datetime | None
@@ -184,9 +194,15 @@ class Application:
     async def resolve_reference(
         cls, info: Info[RequestContext[ApplicationsLoaders], None], id: strawberry.ID
     ) -> Application | None:
-        """Resolve a representation through the per-request loader (one ``BatchGetApplications``)."""
+        """Resolve a representation through the per-request loader (one ``BatchGetApplications``).
+
+        An unknown id — or one of another partner's applications — is a NOT_FOUND error at the
+        representation's path, so the gateway puts it where the reference was.
+        """
         message = await info.context.loaders.applications.load(str(id))
-        return None if message is None else cls.from_proto(message)
+        if message is None:
+            raise NotFoundError(f"No application has id {str(id)!r}.")
+        return cls.from_proto(message)
 
     @classmethod
     def from_proto(cls, message: pb.Application) -> Application:

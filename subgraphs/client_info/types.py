@@ -15,6 +15,7 @@ import enum
 import strawberry
 from strawberry.types import Info
 
+from grpc_clients.errors import NotFoundError
 from resolvers.client_info import ClientInfoLoaders
 from resolvers.context import RequestContext
 from resolvers.convert import age_on, optional_date, optional_str, optional_timestamp
@@ -269,9 +270,15 @@ class Client:
     async def resolve_reference(
         cls, info: Info[RequestContext[ClientInfoLoaders], None], id: strawberry.ID
     ) -> Client | None:
-        """Resolve an entity representation through the per-request loader (one batch RPC)."""
+        """Resolve an entity representation through the per-request loader (one batch RPC).
+
+        An unknown id is a NOT_FOUND error at the representation's path (the gateway moves it to
+        the field that referenced the client), never a silent null.
+        """
         message = await info.context.loaders.clients.load(str(id), card_sections(info))
-        return None if message is None else cls.from_proto(message)
+        if message is None:
+            raise NotFoundError(f"No client has id {str(id)!r}.")
+        return cls.from_proto(message)
 
     @classmethod
     def from_proto(cls, message: pb.Client) -> Client:

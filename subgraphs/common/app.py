@@ -5,7 +5,9 @@ get the offline GraphiQL page of ``subgraphs.common.explorer``),
 ``GET /health`` (200 when the backend's gRPC health check answers SERVING, else 503: readiness),
 ``GET /healthz`` (200 while the process serves: liveness, never restarted for a backend outage) and
 ``GET /metrics`` (Prometheus). The lifespan opens the backend's single ``grpc.aio`` channel
-at startup and closes it at shutdown; the context getter builds fresh loaders per request.
+at startup and closes it at shutdown; the context getter builds fresh loaders per request, over
+a client bound to the request's caller (the ``x-partner-id`` header the gateway sets), so every
+backend call of the request carries it as gRPC metadata (``grpc_clients.caller``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from strawberry.asgi import GraphQL
 from strawberry.federation import Schema
 
 from grpc_clients.base import BackendClient
+from grpc_clients.caller import caller_from_headers
 from grpc_clients.channels import ChannelSettings, open_channel, settings_from_env
 from grpc_clients.health import check_serving
 from grpc_clients.metrics import ClientMetrics
@@ -106,13 +109,16 @@ def create_subgraph_app(
 
     def make_context(request: Request | WebSocket, response: Any) -> RequestContext[L]:
         request_id = request.headers.get("x-request-id") or new_request_id()
-        client = runtime.require_client()
+        # A malformed partner id raises here (the request fails): never fall back to first party.
+        caller = caller_from_headers(request.headers)
+        client = runtime.require_client().for_caller(caller)
         return RequestContext(
             loaders=make_loaders(client),
             request=request,
             response=response,
             request_id=request_id,
             make_loaders=lambda: make_loaders(client),
+            caller=caller,
         )
 
     graphql_app = _SubgraphGraphQL(schema, make_context)

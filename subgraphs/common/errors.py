@@ -4,7 +4,9 @@
 before it leaves the subgraph:
 
 - a safe ``BackendError`` (raised by a resolver, a scalar, or translated from gRPC) keeps
-  its message and gets its ``code``; ``InvalidArgumentError`` adds ``fieldErrors``;
+  its message and gets its ``code``; ``InvalidArgumentError`` adds ``fieldErrors`` whose paths
+  are GraphQL argument paths (``input.sumInsuredKopecks``, never the proto's
+  ``input.sum_insured_kopecks``), and its message is rebuilt from them;
 - errors about the document itself get ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED``,
   and invalid variable values ``BAD_USER_INPUT``;
 - anything else is logged with its traceback and replaced by "Internal server error." with
@@ -23,6 +25,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from grpc_clients.errors import ERROR_CODES, BackendError, InvalidArgumentError
+from resolvers.arguments import graphql_path, violations_message
 
 __all__ = ["INTERNAL_ERROR_MESSAGE", "SUBGRAPH_ERROR_CODES", "CodedErrors", "code_error"]
 
@@ -61,12 +64,15 @@ def code_error(error: GraphQLError, request_id: str) -> None:
     extensions: dict[str, Any] = dict(error.extensions or {})
     if isinstance(cause, BackendError) and cause.safe:
         extensions["code"] = cause.code
+        message = cause.message
         if isinstance(cause, InvalidArgumentError) and cause.violations:
-            extensions["fieldErrors"] = [
-                {"field": v.field, "message": v.description} for v in cause.violations
-            ]
+            # Resolvers rename what differs in shape (``page_token`` → ``after``); whatever they
+            # left in proto spelling is camel-cased here, so no proto name reaches a client.
+            fields = [(graphql_path(v.field), v.description) for v in cause.violations]
+            extensions["fieldErrors"] = [{"field": field, "message": text} for field, text in fields]
+            message = violations_message(fields)
         if error.path is not None:
-            error.message = cause.message
+            error.message = message
     elif error.path is None and (cause is None or error.nodes or error.message.startswith("Variable '$")):
         # About the document or its variables (parse, validation, input coercion): graphql-core
         # wrote the message from the request itself, so it is safe to return.

@@ -17,7 +17,7 @@ import enum
 import strawberry
 from strawberry.types import Info
 
-from grpc_clients.errors import InternalError
+from grpc_clients.errors import InternalError, NotFoundError
 from resolvers.context import RequestContext
 from resolvers.convert import optional_date, optional_str, optional_timestamp
 from resolvers.core_app import CoreAppLoaders
@@ -80,7 +80,9 @@ class Product:
     async def resolve_reference(cls, info: CoreInfo, id: strawberry.ID) -> Product | None:
         """Resolve a representation through the per-request loader (one ``BatchGetProducts``)."""
         message = await info.context.loaders.products.load(str(id))
-        return None if message is None else cls.from_proto(message)
+        if message is None:
+            raise NotFoundError(f"No product has id {str(id)!r}.")
+        return cls.from_proto(message)
 
     @classmethod
     def from_proto(cls, message: pb.Product) -> Product:
@@ -107,7 +109,9 @@ class Insurer:
     async def resolve_reference(cls, info: CoreInfo, id: strawberry.ID) -> Insurer | None:
         """Resolve a representation through the per-request loader (one ``BatchGetInsurers``)."""
         message = await info.context.loaders.insurers.load(str(id))
-        return None if message is None else cls.from_proto(message)
+        if message is None:
+            raise NotFoundError(f"No insurer has id {str(id)!r}.")
+        return cls.from_proto(message)
 
     @classmethod
     def from_proto(cls, message: pb.Insurer) -> Insurer:
@@ -212,7 +216,9 @@ def _application(application_id: str) -> Application | None:
 class Policy:
     id: strawberry.ID
     number: str
-    client: Client
+    client: Client | None = strawberry.field(
+        description="The policyholder; null (with a NOT_FOUND error) when client_info does not know it."
+    )
     application: Application | None
     product_id: strawberry.Private[str]
     insurer_id: strawberry.Private[str]
@@ -234,7 +240,9 @@ class Policy:
     async def resolve_reference(cls, info: CoreInfo, id: strawberry.ID) -> Policy | None:
         """Resolve a representation through the per-request loader (one ``BatchGetPolicies``)."""
         message = await info.context.loaders.policies.load(str(id))
-        return None if message is None else cls.from_proto(message)
+        if message is None:
+            raise NotFoundError(f"No policy has id {str(id)!r}.")
+        return cls.from_proto(message)
 
     @classmethod
     def from_proto(cls, message: pb.Policy) -> Policy:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from grpc_clients.errors import FieldViolation, InvalidArgumentError
-from resolvers.arguments import graphql_path, parse_id, parse_ids, rename_violations, require_limit
+from resolvers.arguments import (
+    batch_item_path,
+    graphql_path,
+    parse_id,
+    parse_ids,
+    rename_violations,
+    require_limit,
+)
 
 UUID = "123e4567-e89b-12d3-a456-426614174000"
 
@@ -53,11 +60,26 @@ def test_graphql_path(proto: str, renames: dict[str, str] | None, prefix: str, e
     assert graphql_path(proto, renames, prefix=prefix) == expected
 
 
-def test_rename_violations_keeps_message_and_cause() -> None:
+def test_rename_violations_rebuilds_the_message_and_keeps_the_cause() -> None:
     cause = RuntimeError("grpc")
-    error = InvalidArgumentError("bad", [FieldViolation("client_id", "Unknown.")])
+    error = InvalidArgumentError(
+        "Invalid value for 'client_id': Unknown.", [FieldViolation("client_id", "Unknown.")]
+    )
     error.__cause__ = cause
     renamed = rename_violations(error, prefix="input")
-    assert renamed.message == "bad"
+    assert renamed.message == "Invalid value for 'input.clientId': Unknown."  # no proto name left
     assert renamed.violations == (FieldViolation("input.clientId", "Unknown."),)
     assert renamed.__cause__ is cause
+    assert rename_violations(InvalidArgumentError("bad")).message == "bad"  # nothing to rename
+
+
+def test_batch_item_paths_point_into_the_item_input() -> None:
+    own = frozenset({"idempotency_key"})
+    assert batch_item_path("inputs[2].sum_insured_kopecks", "application", own=own) == (
+        "inputs[2].application.sumInsuredKopecks"
+    )
+    assert batch_item_path("inputs[2].vehicle.engine_power_hp", "application", own=own) == (
+        "inputs[2].application.vehicle.enginePowerHp"
+    )
+    assert batch_item_path("inputs[0].idempotency_key", "application", own=own) == "inputs[0].idempotencyKey"
+    assert batch_item_path("inputs", "application", own=own) == "inputs"

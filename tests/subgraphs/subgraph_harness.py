@@ -5,11 +5,17 @@ database (SQLite or PostgreSQL, by the ``database_factory`` parametrisation), se
 backend with ``build_server(spec, "127.0.0.1:0")``, opens the subgraph app with its lifespan
 pointed at that port, and yields a ``Harness`` with an ``httpx.AsyncClient`` and the app's
 Prometheus registry (to count RPCs through ``grpc_client_handled_total``).
+
+applications and core_app call each other and client_info, as in production: their subgraphs
+run over ``running_backends``, all three backends wired together, with the backends' own calls
+counted in ``Backends.peer_registry``.
 """
 
 from __future__ import annotations
 
 import importlib
+import socket
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,10 +25,21 @@ import httpx
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
 
+from grpc_clients.applications import ApplicationsClient
 from grpc_clients.channels import ChannelSettings
+from grpc_clients.client_info import ClientInfoClient
+from grpc_clients.core_app import CoreAppClient
+from grpc_clients.metrics import ClientMetrics
+from services.applications.references import BackendReferences
 from services.common.db import Database
 from services.common.migrations import upgrade
-from services.common.server import ServiceSpec, build_server
+from services.common.peers import open_peer
+from services.common.relay_loop import RelaySettings
+from services.common.server import build_server
+from services.core_app.applications_peer import BackendApplications
+from services.core_app.osago import OsagoConfig
+from services.core_app.osago.config import InsurerProfile
+from services.core_app.outbox_relay import ApplicationsRelay
 
 DatabaseFactory = Callable[[str], Awaitable[Database]]
 
@@ -42,6 +59,8 @@ class Harness:
     registry: CollectorRegistry
     database: Database
     app: Starlette
+    backends: Backends | None = None
+    """All three backends, when the subgraph's backend needs its peers."""
 
     async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """POST a GraphQL operation; returns the decoded JSON body (status 200 expected)."""
@@ -85,42 +104,138 @@ class Harness:
         return counts
 
 
-def _spec(name: str, database: Database) -> ServiceSpec:
-    module = importlib.import_module(f"services.{name}.app")
-    if name == "core_app":
-        from services.core_app.osago import OsagoConfig
-        from services.core_app.osago.config import InsurerProfile
+QUICK_OSAGO = OsagoConfig(
+    seed=7,
+    default_profile=InsurerProfile(
+        latency_min_s=0.01,
+        latency_max_s=0.05,
+        latency_mode_s=0.02,
+        call_latency_s=0.001,
+        failure_rate=0.0,
+        decline_rate=0.0,
+    ),
+    poll_interval_s=0.01,
+    watch_poll_s=0.05,
+)
+"""Simulated insurers that all answer with an offer within ~50 ms."""
 
-        quick = InsurerProfile(
-            latency_min_s=0.01,
-            latency_max_s=0.05,
-            latency_mode_s=0.02,
-            call_latency_s=0.001,
-            failure_rate=0.0,
-            decline_rate=0.0,
-        )
-        config = OsagoConfig(seed=7, default_profile=quick, poll_interval_s=0.01, watch_poll_s=0.05)
-        spec: ServiceSpec = module.build_spec(database, config=config)
-        return spec
-    built: ServiceSpec = module.build_spec(database)
-    return built
+FAST_RELAY = RelaySettings(poll_interval=0.02, initial_backoff=0.05, max_backoff=0.5)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _migrated(database_factory: DatabaseFactory, name: str, clients: int) -> Database:
+    database = await database_factory(name)
+    await upgrade(database, importlib.import_module(f"services.{name}.app").MIGRATIONS_DIR)
+    if clients:
+        await importlib.import_module(f"services.{name}.seed").seed(database, clients)
+    return database
 
 
 @asynccontextmanager
 async def running_backend(
     database_factory: DatabaseFactory, name: str, clients: int
 ) -> AsyncIterator[tuple[str, Database]]:
-    """A migrated, seeded backend served on an ephemeral port; yields its address and database."""
-    database = await database_factory(name)
-    await upgrade(database, importlib.import_module(f"services.{name}.app").MIGRATIONS_DIR)
-    if clients:
-        await importlib.import_module(f"services.{name}.seed").seed(database, clients)
-    server, port = await build_server(_spec(name, database), "127.0.0.1:0")
+    """The client_info backend, migrated and seeded, on an ephemeral port (it calls no peer).
+
+    The applications and core_app backends call each other and client_info: run them with
+    ``running_backends``.
+    """
+    assert name == "client_info", f"{name} needs its peers: use running_backends()"
+    database = await _migrated(database_factory, name, clients)
+    from services.client_info.app import build_spec
+
+    server, port = await build_server(build_spec(database), "127.0.0.1:0")
     await server.start()
     try:
         yield f"127.0.0.1:{port}", database
     finally:
         await server.stop(None)
+
+
+@dataclass
+class Backends:
+    """The three backends, wired to each other as in production, each on its own port."""
+
+    addresses: dict[str, str]
+    databases: dict[str, Database]
+    peer_registry: CollectorRegistry
+    """Counts the backends' own calls to each other (``grpc_client_handled_total``)."""
+    relay: ApplicationsRelay
+    """core_app's outbox relay to applications, running."""
+
+    def peer_calls(self, method: str, code: str = "OK") -> float:
+        """How many ``method`` calls the backends made to a peer (any service), with ``code``."""
+        total = 0.0
+        for metric in self.peer_registry.collect():
+            for sample in metric.samples:
+                labels = sample.labels
+                if (
+                    sample.name == "grpc_client_handled_total"
+                    and labels["grpc_method"] == method
+                    and labels["grpc_code"] == code
+                ):
+                    total += sample.value
+        return total
+
+
+@asynccontextmanager
+async def running_backends(
+    database_factory: DatabaseFactory, clients: int, *, relay_settings: RelaySettings = FAST_RELAY
+) -> AsyncIterator[Backends]:
+    """client_info, applications and core_app, migrated and seeded with ``clients`` clients.
+
+    applications checks clients and products with client_info and core_app; core_app reads
+    applications and delivers its outbox to them (the relay runs). The peers' calls are counted
+    in ``Backends.peer_registry``.
+    """
+    from services.applications.app import build_spec as applications_spec
+    from services.client_info.app import build_spec as client_info_spec
+    from services.core_app.app import build_spec as core_app_spec
+
+    names = ("client_info", "applications", "core_app")
+    databases = {name: await _migrated(database_factory, name, clients) for name in names}
+    addresses = {name: f"127.0.0.1:{_free_port()}" for name in names}
+    registry = CollectorRegistry()
+    metrics = ClientMetrics.create(registry)
+    peers = {
+        "client_info": open_peer(ClientInfoClient, addresses["client_info"], metrics),
+        "core_app": open_peer(CoreAppClient, addresses["core_app"], metrics),
+        "applications": open_peer(ApplicationsClient, addresses["applications"], metrics),
+    }
+    references = BackendReferences(peers["client_info"], peers["core_app"])  # type: ignore[arg-type]
+    directory = BackendApplications(peers["applications"])  # type: ignore[arg-type]
+    relay = ApplicationsRelay(databases["core_app"], directory, relay_settings)
+    specs = {
+        "client_info": client_info_spec(databases["client_info"]),
+        "applications": applications_spec(databases["applications"], references=references),
+        "core_app": core_app_spec(
+            databases["core_app"], config=QUICK_OSAGO, applications=directory, relay=relay
+        ),
+    }
+    servers = []
+    try:
+        for name in names:
+            server, _ = await build_server(specs[name], addresses[name])
+            await server.start()
+            servers.append(server)
+        relay.start()
+        yield Backends(addresses, databases, registry, relay)
+    finally:
+        await relay.stop()
+        for server in servers:
+            await server.stop(None)
+        for spec in specs.values():
+            if spec.on_stop is not None:
+                await spec.on_stop()
+        for peer in peers.values():
+            await peer.channel.close()
+        for database in databases.values():
+            await database.dispose()
 
 
 def create_subgraph(name: str, address: str, registry: CollectorRegistry) -> Starlette:
@@ -132,23 +247,35 @@ def create_subgraph(name: str, address: str, registry: CollectorRegistry) -> Sta
 
 @asynccontextmanager
 async def serving(
-    name: str, app: Starlette, registry: CollectorRegistry, database: Database
+    name: str,
+    app: Starlette,
+    registry: CollectorRegistry,
+    database: Database,
+    backends: Backends | None = None,
 ) -> AsyncIterator[Harness]:
     """Run ``app``'s lifespan and yield a harness around an ASGI client."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as http:
-            yield Harness(name, http, registry, database, app)
+            yield Harness(name, http, registry, database, app, backends)
 
 
 @asynccontextmanager
 async def running_subgraph(
     database_factory: DatabaseFactory, name: str, *, clients: int = 30
 ) -> AsyncIterator[Harness]:
-    """A subgraph over its real, seeded backend."""
-    async with running_backend(database_factory, name, clients) as (address, database):
-        registry = CollectorRegistry()
-        async with serving(name, create_subgraph(name, address, registry), registry, database) as harness:
+    """A subgraph over its real, seeded backend (with that backend's peers running too)."""
+    registry = CollectorRegistry()
+    if name == "client_info":
+        async with (
+            running_backend(database_factory, name, clients) as (address, database),
+            serving(name, create_subgraph(name, address, registry), registry, database) as harness,
+        ):
+            yield harness
+        return
+    async with running_backends(database_factory, clients) as backends:
+        app = create_subgraph(name, backends.addresses[name], registry)
+        async with serving(name, app, registry, backends.databases[name], backends) as harness:
             yield harness
 
 
@@ -160,35 +287,61 @@ async def count_rows(database: Database, table: str) -> int:
         return int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
 
 
-class BackendThread:
-    """A backend on its own event loop in a thread, for synchronous tests (Starlette TestClient).
+async def new_osago_application(
+    applications_address: str, client_id: str, *, partner_id: str | None = None, submit: bool = True
+) -> str:
+    """Create an OSAGO application through the applications backend (as ``partner_id``); its id."""
+    from grpc_clients.caller import Caller
+    from schema.protos import applications_pb2 as pb
+    from services.common.catalog import product_seed_id
 
-    ``TestClient`` runs the app on its own loop, so the backend cannot share the test's loop;
-    it runs here over a SQLite file instead, until ``close()``.
+    client = open_peer(ApplicationsClient, applications_address).for_caller(Caller(partner_id))
+    try:
+        response = await client.create_application(
+            pb.ApplicationInput(
+                idempotency_key=f"osago-{uuid.uuid4().hex}",
+                client_id=client_id,
+                product_id=product_seed_id("OSAGO-STD"),
+                insured_object=pb.InsuredObject(kind="vehicle", description="Lada Vesta"),
+                sum_insured_kopecks=40_000_000,
+                term_months=12,
+                vehicle=pb.VehicleInfo(vin="XTA21129012345678", year=2020, engine_power_hp=106),
+                submit=submit,
+            )
+        )
+    finally:
+        await client.channel.close()
+    return response.application.id
+
+
+class BackendsThread:
+    """The three backends on their own event loop in a thread, for synchronous tests (TestClient).
+
+    ``TestClient`` runs the app on its own loop, so the backends cannot share the test's loop;
+    they run here over SQLite files in ``directory`` instead, until ``close()``.
     """
 
-    def __init__(self, name: str, sqlite_path: str, clients: int) -> None:
+    def __init__(self, directory: str, clients: int) -> None:
         import asyncio
         import threading
 
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
-        self.address = ""
+        self.addresses: dict[str, str] = {}
         self._error: BaseException | None = None
 
         async def main() -> None:
             self._stop = asyncio.Event()
 
             async def factory(service: str) -> Database:
-                return Database(f"sqlite+aiosqlite:///{sqlite_path}", service)
+                return Database(f"sqlite+aiosqlite:///{directory}/{service}.db", service)
 
             try:
-                async with running_backend(factory, name, clients) as (address, database):
-                    self.address = address
+                async with running_backends(factory, clients) as backends:
+                    self.addresses = backends.addresses
                     self._ready.set()
                     await self._stop.wait()
-                    await database.dispose()
             except BaseException as exc:
                 self._error = exc
                 self._ready.set()
@@ -198,10 +351,18 @@ class BackendThread:
         self._thread.start()
         self._ready.wait(timeout=60)
         if self._error is not None:
-            raise RuntimeError(f"The {name!r} backend did not start.") from self._error
+            raise RuntimeError("The backends did not start.") from self._error
+
+    def new_osago_application(self, client_id: str, *, partner_id: str | None = None) -> str:
+        """Create a submitted OSAGO application of ``client_id`` (as ``partner_id``); its id."""
+        import asyncio
+
+        coroutine = new_osago_application(self.addresses["applications"], client_id, partner_id=partner_id)
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return future.result(timeout=30)
 
     def close(self) -> None:
-        """Stop the server and the thread."""
+        """Stop the servers and the thread."""
         stop = self._stop
         if stop is not None:
             self._loop.call_soon_threadsafe(stop.set)

@@ -106,11 +106,14 @@ async def test_entities(subgraph: Harness) -> None:
         {"__typename": "Client", "id": UNKNOWN},
         {"__typename": "Client", "id": "not-a-uuid"},
     ]
-    data = await subgraph.data(ENTITIES, {"r": representations})
-    first, unknown, malformed = data["_entities"]
+    body = await subgraph.post(ENTITIES, {"r": representations})
+    first, unknown, malformed = body["data"]["_entities"]
     assert first["id"] == client_seed_id(2)
     assert unknown is None
     assert malformed is None
+    # each unresolved reference is null WITH a NOT_FOUND error at its index
+    errors = sorted((e["path"], e["extensions"]["code"]) for e in body["errors"])
+    assert errors == [(["_entities", 1], "NOT_FOUND"), (["_entities", 2], "NOT_FOUND")]
     assert subgraph.rpc_counts() == {"BatchGetClients": 1}
 
 

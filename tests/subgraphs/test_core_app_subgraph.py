@@ -19,11 +19,12 @@ from resolvers.core_app import CoreAppLoaders
 from services.common.catalog import INSURERS, client_seed_id, insurer_seed_id, product_seed_id
 from subgraphs.core_app.schema import schema
 from tests.subgraphs.subgraph_harness import (
-    BackendThread,
+    BackendsThread,
     DatabaseFactory,
     Harness,
     count_rows,
     create_subgraph,
+    new_osago_application,
     running_subgraph,
 )
 
@@ -43,9 +44,16 @@ async def subgraph(database_factory: DatabaseFactory) -> AsyncIterator[Harness]:
         yield harness
 
 
-def quote_input(**overrides: Any) -> dict[str, Any]:
+@pytest.fixture
+async def application(subgraph: Harness) -> str:
+    """A submitted OSAGO application of client 0 in the applications backend."""
+    assert subgraph.backends is not None
+    return await new_osago_application(subgraph.backends.addresses["applications"], client_seed_id(0))
+
+
+def quote_input(application: str = APPLICATION, **overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "applicationId": APPLICATION,
+        "applicationId": application,
         "clientId": client_seed_id(0),
         "enginePowerHp": 150,
         "region": "77",
@@ -126,15 +134,19 @@ async def test_entities_and_client_policies(subgraph: Harness) -> None:
         {"__typename": "Product", "id": UNKNOWN},
         {"__typename": "Application", "id": APPLICATION},
     ]
-    product, insurer, policy, no_policy, no_product, application = (
-        await subgraph.data(ENTITIES, {"r": representations})
-    )["_entities"]
+    body = await subgraph.post(ENTITIES, {"r": representations})
+    product, insurer, policy, no_policy, no_product, application = body["data"]["_entities"]
     assert product == {"__typename": "Product", "id": product_seed_id("OSAGO-STD"), "code": "OSAGO-STD"}
     assert insurer["name"] == "Волга-Страхование"
     assert policy["id"] == policy_id
     assert no_policy is None
     assert no_product is None
     assert application == {"__typename": "Application", "id": APPLICATION, "offers": [], "policy": None}
+    # An unknown entity is null WITH a coded error at its index (the gateway moves it to the reference).
+    assert sorted((e["path"], e["extensions"]["code"]) for e in body["errors"]) == [
+        (["_entities", 3], "NOT_FOUND"),
+        (["_entities", 4], "NOT_FOUND"),
+    ]
     data = await subgraph.data(
         f'{{ policy(id: "{policy_id}") {{ id client {{ id }} premium {{ formatted }} }} }}'
     )
@@ -143,9 +155,9 @@ async def test_entities_and_client_policies(subgraph: Harness) -> None:
     assert error["extensions"]["code"] == "NOT_FOUND"
 
 
-async def test_osago_quotes_and_issue_policy(subgraph: Harness) -> None:
-    started = (await subgraph.data(QUOTE, {"input": quote_input()}))["requestOsagoQuotes"]
-    assert started["application"] == {"id": APPLICATION}
+async def test_osago_quotes_and_issue_policy(subgraph: Harness, application: str) -> None:
+    started = (await subgraph.data(QUOTE, {"input": quote_input(application)}))["requestOsagoQuotes"]
+    assert started["application"] == {"id": application}
     assert len(started["offers"]) == len(INSURERS)
     session = await settled_session(subgraph, started["id"])
     offered = [o for o in session["offers"] if o["status"] == "OFFERED"]
@@ -154,16 +166,16 @@ async def test_osago_quotes_and_issue_policy(subgraph: Harness) -> None:
     policies_before = await count_rows(subgraph.database, "policies")
     policy = (await subgraph.data(ISSUE, {"o": offered[0]["id"], "c": client_seed_id(0)}))["issuePolicy"]
     assert policy["status"] == "ACTIVE"
-    assert policy["application"] == {"id": APPLICATION}
+    assert policy["application"] == {"id": application}
     assert policy["premium"]["kopecks"] == offered[0]["premium"]["kopecks"]
     again = (await subgraph.data(ISSUE, {"o": offered[0]["id"], "c": client_seed_id(0)}))["issuePolicy"]
     assert again["id"] == policy["id"]
     assert await count_rows(subgraph.database, "policies") == policies_before + 1
-    (application,) = (
-        await subgraph.data(ENTITIES, {"r": [{"__typename": "Application", "id": APPLICATION}]})
-    )["_entities"]
-    assert application["policy"] == {"id": policy["id"]}
-    assert {o["id"] for o in application["offers"]} == {o["id"] for o in session["offers"]}
+    (entity,) = (await subgraph.data(ENTITIES, {"r": [{"__typename": "Application", "id": application}]}))[
+        "_entities"
+    ]
+    assert entity["policy"] == {"id": policy["id"]}
+    assert {o["id"] for o in entity["offers"]} == {o["id"] for o in session["offers"]}
     error = await subgraph.error(ISSUE, {"o": UNKNOWN, "c": client_seed_id(0)})
     assert error["extensions"]["code"] == "NOT_FOUND"
     error = await subgraph.error(ISSUE, {"o": "offer-1", "c": client_seed_id(0)})
@@ -183,8 +195,8 @@ async def test_quote_input_errors(subgraph: Harness) -> None:
     assert error["extensions"]["code"] == "NOT_FOUND"
 
 
-async def test_subscription_streams_every_offer(subgraph: Harness) -> None:
-    started = (await subgraph.data(QUOTE, {"input": quote_input()}))["requestOsagoQuotes"]
+async def test_subscription_streams_every_offer(subgraph: Harness, application: str) -> None:
+    started = (await subgraph.data(QUOTE, {"input": quote_input(application)}))["requestOsagoQuotes"]
     client = subgraph.app.state.runtime.require_client()
     assert isinstance(client, CoreAppClient)
     context = RequestContext(loaders=CoreAppLoaders(client))
@@ -221,12 +233,13 @@ def test_subscription_over_graphql_transport_ws(tmp_path: Path) -> None:
         warnings.simplefilter("ignore", StarletteDeprecationWarning)
         from starlette.testclient import TestClient
 
-    backend = BackendThread("core_app", str(tmp_path / "core_app.db"), clients=5)
+    backends = BackendsThread(str(tmp_path), clients=5)
     try:
-        app = create_subgraph("core_app", backend.address, CollectorRegistry())
+        application = backends.new_osago_application(client_seed_id(0))
+        app = create_subgraph("core_app", backends.addresses["core_app"], CollectorRegistry())
         with TestClient(app) as http:
             session = http.post(
-                "/graphql", json={"query": QUOTE, "variables": {"input": quote_input()}}
+                "/graphql", json={"query": QUOTE, "variables": {"input": quote_input(application)}}
             ).json()
             session_id = session["data"]["requestOsagoQuotes"]["id"]
             with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
@@ -261,7 +274,7 @@ def test_subscription_over_graphql_transport_ws(tmp_path: Path) -> None:
                     replayed.append(message["payload"]["data"]["osagoOffers"]["id"])
                 assert sorted(replayed) == sorted(o["id"] for o in offers)
     finally:
-        backend.close()
+        backends.close()
 
 
 async def test_health_and_metrics(subgraph: Harness) -> None:

@@ -15,10 +15,11 @@ from prometheus_client import CollectorRegistry
 
 from services.common.catalog import client_seed_id
 from tests.subgraphs.subgraph_harness import (
+    Backends,
     DatabaseFactory,
     Harness,
     create_subgraph,
-    running_backend,
+    running_backends,
     running_subgraph,
     serving,
 )
@@ -39,19 +40,18 @@ async def test_thousand_client_representations_make_one_batch_rpc(database_facto
         assert client_info.rpc_counts() == {"BatchGetClients": 3}
 
 
-async def start(stack: AsyncExitStack, database_factory: DatabaseFactory, name: str, clients: int) -> Harness:
-    address, database = await stack.enter_async_context(running_backend(database_factory, name, clients))
+async def start(stack: AsyncExitStack, backends: Backends, name: str) -> Harness:
     registry = CollectorRegistry()
-    return await stack.enter_async_context(
-        serving(name, create_subgraph(name, address, registry), registry, database)
-    )
+    app = create_subgraph(name, backends.addresses[name], registry)
+    return await stack.enter_async_context(serving(name, app, registry, backends.databases[name], backends))
 
 
 async def test_list_of_applications_costs_one_batch_rpc_per_level(database_factory: DatabaseFactory) -> None:
     async with AsyncExitStack() as stack:
-        applications = await start(stack, database_factory, "applications", 60)
-        client_info = await start(stack, database_factory, "client_info", 60)
-        core_app = await start(stack, database_factory, "core_app", 60)
+        backends = await stack.enter_async_context(running_backends(database_factory, 60))
+        applications = await start(stack, backends, "applications")
+        client_info = await start(stack, backends, "client_info")
+        core_app = await start(stack, backends, "core_app")
 
         # Level 0 (applications subgraph): the list with entity references.
         page = await applications.data(

@@ -1,7 +1,7 @@
 """End to end: OSAGO offers stream through the gateway from the real core_app subgraph and backend.
 
-The core_app backend runs in a thread over SQLite with fast simulated insurers
-(``tests.subgraphs.subgraph_harness.BackendThread``); the real core_app subgraph app and a tiny
+The three backends run in a thread over SQLite with fast simulated insurers
+(``tests.subgraphs.subgraph_harness.BackendsThread``); the real core_app subgraph app and a tiny
 Strawberry subgraph contributing ``Insurer.stars`` are served by uvicorn; the gateway composes
 them and serves the web app's subscription over graphql-transport-ws.
 """
@@ -28,7 +28,7 @@ from gateway.http import create_app
 from gateway.persisted_queries import sha256_hex
 from services.common.catalog import INSURERS, client_seed_id
 from tests.gateway.subscription_world import serving
-from tests.subgraphs.subgraph_harness import BackendThread, create_subgraph
+from tests.subgraphs.subgraph_harness import BackendsThread, create_subgraph
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for the `httpx2` package for TestClient; plain httpx still works.
@@ -68,39 +68,44 @@ def _sdl(url: str) -> str:
     return str(response.json()["data"]["_service"]["sdl"])
 
 
-@contextmanager
-def _gateway(tmp_path: Path, **settings: Any) -> Iterator[TestClient]:
-    backend = BackendThread("core_app", str(tmp_path / "core_app.db"), clients=5)
+@pytest.fixture
+def backends(tmp_path: Path) -> Iterator[BackendsThread]:
+    running = BackendsThread(str(tmp_path), clients=5)
     try:
-        subgraph = create_subgraph("core_app", backend.address, CollectorRegistry())
-        with (
-            serving(subgraph, lifespan=True) as core_url,
-            serving(GraphQL(stars_schema)) as stars_url,
-        ):
-            result = compose(
-                [
-                    SubgraphSource("core_app", core_url, _sdl(core_url)),
-                    SubgraphSource("stars", stars_url, _sdl(stars_url)),
-                ]
-            )
-            assert isinstance(result, Success), result
-            path = tmp_path / "supergraph.graphql"
-            path.write_text(result.supergraph_sdl)
-            with TestClient(create_app(Settings(supergraph_path=str(path), **settings))) as client:
-                yield client
+        yield running
     finally:
-        backend.close()
+        running.close()
+
+
+@contextmanager
+def _gateway(tmp_path: Path, backends: BackendsThread, **settings: Any) -> Iterator[TestClient]:
+    subgraph = create_subgraph("core_app", backends.addresses["core_app"], CollectorRegistry())
+    with (
+        serving(subgraph, lifespan=True) as core_url,
+        serving(GraphQL(stars_schema)) as stars_url,
+    ):
+        result = compose(
+            [
+                SubgraphSource("core_app", core_url, _sdl(core_url)),
+                SubgraphSource("stars", stars_url, _sdl(stars_url)),
+            ]
+        )
+        assert isinstance(result, Success), result
+        path = tmp_path / "supergraph.graphql"
+        path.write_text(result.supergraph_sdl)
+        with TestClient(create_app(Settings(supergraph_path=str(path), **settings))) as client:
+            yield client
 
 
 @pytest.fixture
-def gateway_client(tmp_path: Path) -> Iterator[TestClient]:
-    with _gateway(tmp_path) as client:
+def gateway_client(tmp_path: Path, backends: BackendsThread) -> Iterator[TestClient]:
+    with _gateway(tmp_path, backends) as client:
         yield client
 
 
-def _quote_input() -> dict[str, Any]:
+def _quote_input(application_id: str) -> dict[str, Any]:
     return {
-        "applicationId": "5b0f6d8e-7c41-4f55-9d6b-2f3a1c9e8d70",
+        "applicationId": application_id,
         "clientId": client_seed_id(0),
         "enginePowerHp": 150,
         "region": "77",
@@ -109,8 +114,10 @@ def _quote_input() -> dict[str, Any]:
     }
 
 
-def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient) -> None:
-    quote_input = _quote_input()
+def test_osago_offers_arrive_as_each_insurer_answers(
+    gateway_client: TestClient, backends: BackendsThread
+) -> None:
+    quote_input = _quote_input(backends.new_osago_application(client_seed_id(0)))
     created = gateway_client.post(
         "/graphql", json={"query": QUOTE, "variables": {"input": quote_input}}
     ).json()
@@ -135,7 +142,9 @@ def test_osago_offers_arrive_as_each_insurer_answers(gateway_client: TestClient)
         assert offer["premium"]["kopecks"] > 0
 
 
-def test_a_persisted_subscription_runs_by_hash_for_a_partner_held_to_its_manifest(tmp_path: Path) -> None:
+def test_a_persisted_subscription_runs_by_hash_for_a_partner_held_to_its_manifest(
+    tmp_path: Path, backends: BackendsThread
+) -> None:
     quote = "mutation Quote($input: OsagoQuoteInput!) { requestOsagoQuotes(input: $input) { id } }"
     operations = [
         {"id": sha256_hex(quote), "name": "Quote", "type": "mutation", "body": quote},
@@ -150,12 +159,13 @@ def test_a_persisted_subscription_runs_by_hash_for_a_partner_held_to_its_manifes
         "partners:\n  - id: web\n    name: Web\n"
         f"    api_keys: ['sha256:{sha256_hex('web-key')}']\n    manifests: ['{manifest}']\n"
     )
-    with _gateway(tmp_path, partners_path=str(partners)) as client:
+    application = backends.new_osago_application(client_seed_id(0), partner_id="web")  # its own
+    with _gateway(tmp_path, backends, partners_path=str(partners)) as client:
         created = client.post(
             "/graphql",
             json={
                 "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(quote)}},
-                "variables": {"input": _quote_input()},
+                "variables": {"input": _quote_input(application)},
             },
             headers={"x-api-key": "web-key"},
         ).json()
