@@ -20,6 +20,13 @@ SUBGRAPH_URL_ENV_PREFIX = "GATEWAY_SUBGRAPH_URL_"
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
+_GATEWAY_SET_HEADERS = {
+    "x-partner-id": "it names the caller to the subgraphs and the gateway sets it from the API key,"
+    " so a client can never choose it.",
+    "x-api-key": "the key never leaves the gateway.",
+}
+"""Headers a client's request may not pass on to subgraphs, and why."""
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -55,7 +62,9 @@ class Settings:
     dedupe_inflight: bool = False
     """Share one execution between identical in-flight queries (same document, variables, name)."""
     forward_headers: tuple[str, ...] = ()
-    """Client request headers passed on to subgraphs (lower-case names, e.g. ``authorization``)."""
+    """Client request headers passed on to subgraphs (lower-case names, e.g. ``authorization``).
+
+    Never ``x-partner-id`` (the gateway sets it from the API key) nor ``x-api-key``."""
     subgraph_urls: Mapping[str, str] = field(default_factory=dict)
     """Per-subgraph URL overrides, keyed by subgraph name (case-insensitive)."""
     partners_path: str | None = None
@@ -113,6 +122,12 @@ class Settings:
             raise ValueError(f"subgraph_client must be 'native' or 'httpx', got {self.subgraph_client!r}.")
         if self.max_body_bytes < 1 or self.max_depth < 1:
             raise ValueError("max_body_bytes and max_depth must be positive.")
+        for name in self.forward_headers:
+            if name.lower() in _GATEWAY_SET_HEADERS:
+                raise ValueError(
+                    f"forward_headers may not name {name!r}: {_GATEWAY_SET_HEADERS[name.lower()]} "
+                    "Remove it from GATEWAY_FORWARD_HEADERS."
+                )
 
     def with_changes(self, **changes: Any) -> Settings:
         """Return a copy with some fields replaced."""

@@ -81,7 +81,11 @@ class ErrorCode(enum.Enum):
     UNSUPPORTED_MEDIA_TYPE = (415, "The request's Content-Type is not application/json.")
     RATE_LIMITED = (429, "The partner exceeded its request rate; retry after 'Retry-After' seconds.")
     SUBGRAPH_UNAVAILABLE = (502, "A subgraph could not be reached, timed out or answered with an HTTP error.")
-    DOWNSTREAM_SERVICE_ERROR = (502, "A subgraph answered with an error or an unreadable response.")
+    DOWNSTREAM_SERVICE_ERROR = (
+        502,
+        "A subgraph answered with an error, an unreadable response, or data its schema forbids "
+        "(a null in a non-null field, an unknown enum value).",
+    )
     INTERNAL_SERVER_ERROR = (500, "An unexpected gateway failure; details are logged with the request id.")
     QUERY_PLANNING_FAILED = (500, "The gateway could not build a query plan for a valid operation.")
     SERVICE_NOT_READY = (503, "The gateway has not loaded its supergraph yet.")

@@ -68,7 +68,9 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 API_KEY_HEADER = "x-api-key"
 PARTNER_HEADER = "x-partner-id"
-"""Sent to subgraphs with every partner request, so their logs and audit trails name the partner."""
+"""Sent to subgraphs with every request of a partner that is not first party: the subgraphs and
+backends limit what it reads and changes to what it created (``grpc_clients.caller``). The
+gateway alone sets it; ``Settings`` refuses to forward a client's own."""
 
 
 def forwarded_headers(
@@ -76,12 +78,16 @@ def forwarded_headers(
 ) -> tuple[tuple[str, str], ...]:
     """Headers for the subgraphs: the configured client headers, the partner id, the request id.
 
-    The API key itself is never forwarded, even when configured.
+    The API key and a client's own ``x-partner-id`` are never forwarded, even when configured. A
+    first-party partner gets no partner id: it acts for the marketplace and sees everything.
     """
     picked = tuple(
-        (name, value) for name in names if name != API_KEY_HEADER and (value := headers.get(name)) is not None
+        (name, value)
+        for name in names
+        if name not in (API_KEY_HEADER, PARTNER_HEADER) and (value := headers.get(name)) is not None
     )
-    return (*picked, (PARTNER_HEADER, partner.id), ("x-request-id", request_id))
+    identity = () if partner.first_party else ((PARTNER_HEADER, partner.id),)
+    return (*picked, *identity, ("x-request-id", request_id))
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,9 @@ class Partner:
 
     For first-party apps: production safelists exactly the app's manifest, development keeps
     GraphiQL and new operations working before they are in the manifest."""
+    first_party: bool = False
+    """Our own client (the web app): subgraphs get no ``x-partner-id`` and it sees every partner's
+    data. Every other partner sees only what it created."""
     max_in_flight: int = 4
     """Requests of this partner executing at once on one gateway process; more wait their turn.
 
@@ -167,11 +170,15 @@ def _parse_partner(raw: Any, index: int, base_dir: Path, default_limits: Operati
         if not manifest.is_file():
             raise PartnerConfigError(f"{where}: manifest {str(manifest)!r} does not exist.")
     persisted_only = raw.get("persisted_only", True)
-    if not isinstance(persisted_only, bool):
-        raise PartnerConfigError(f"{where}: 'persisted_only' must be true or false.")
+    first_party = raw.get("first_party", False)
     free_form_in_dev = raw.get("free_form_in_dev", False)
-    if not isinstance(free_form_in_dev, bool):
-        raise PartnerConfigError(f"{where}: 'free_form_in_dev' must be true or false.")
+    for flag, value in (
+        ("persisted_only", persisted_only),
+        ("free_form_in_dev", free_form_in_dev),
+        ("first_party", first_party),
+    ):
+        if not isinstance(value, bool):
+            raise PartnerConfigError(f"{where}: {flag!r} must be true or false.")
     max_in_flight = raw.get("max_in_flight", 4)
     if not isinstance(max_in_flight, int) or isinstance(max_in_flight, bool) or max_in_flight <= 0:
         raise PartnerConfigError(
@@ -186,6 +193,7 @@ def _parse_partner(raw: Any, index: int, base_dir: Path, default_limits: Operati
         limits=_parse_limits(raw.get("limits"), where, default_limits),
         persisted_only=persisted_only,
         free_form_in_dev=free_form_in_dev,
+        first_party=first_party,
         max_in_flight=max_in_flight,
     )
 

@@ -41,6 +41,7 @@ from graphql import (
     is_leaf_type,
 )
 
+from gateway.errors import ErrorCode
 from gateway.execution.introspection import INTROSPECTION_FIELDS
 from gateway.types import JSONObject
 
@@ -85,6 +86,11 @@ _Field = tuple[str, int, "_Type | None"]
 """``(response key, kind, compiled type)``; a plain tuple so the hot loop can unpack it."""
 
 
+_SHAPING_CODE: Final = ErrorCode.DOWNSTREAM_SERVICE_ERROR.name
+"""The code of a shaping error: a subgraph's data broke the schema (a null where none may be, an
+unknown enum value or type) without an error of its own to say why."""
+
+
 class _Context:
     """Collects shaping errors; knows which positions a subgraph error already explains.
 
@@ -109,7 +115,7 @@ class _Context:
             return
         self.error_paths.add(full)
         self.covered.add(full)
-        self.errors.append({"message": message, "path": list(full)})
+        self.errors.append({"message": message, "path": list(full), "extensions": {"code": _SHAPING_CODE}})
 
 
 def _materialize(path: _Path, key: str | int) -> list[str | int]:

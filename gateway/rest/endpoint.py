@@ -5,8 +5,12 @@ partner gate (key, rate limit, safelist), its path, query and body become the op
 variables (query strings coerced to the variables' types), the load-time plan runs, and the
 operation's single root field becomes the response body. GraphQL error codes become HTTP
 statuses (``NOT_FOUND`` → 404, ``BAD_USER_INPUT`` → 400, ``FAILED_PRECONDITION`` → 409, …), and
-an error body is ``{code, message, requestId, errors}``. A route with path parameters whose
-root value is null answers 404.
+an error body is an RFC 9457 problem (``gateway.rest.problem``) with the code. A route with path
+parameters whose root value is null answers 404.
+
+Routes are grouped by path: a method a path does not serve is 405 with ``Allow``, ``OPTIONS``
+answers 204 with ``Allow`` listing every method of the path, and a path under the prefix that
+no route has is a problem 404 — never Starlette's plain-text pages.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from gateway.partner_errors import PartnerRateLimited
 from gateway.partner_gate import forwarded_headers
 from gateway.ratelimit import rate_limit_headers
 from gateway.rest.openapi import build_openapi, root_field_of
+from gateway.rest.problem import PROBLEM_JSON, problem
 from gateway.rest.routes import RestConfigError, RestRoute
 from gateway.types import JSONObject
 
@@ -233,43 +238,47 @@ def variables_from_request(
     return variables
 
 
-def _respond(payload: Any, status: int, request_id: str, headers: Mapping[str, str]) -> Response:
-    return Response(orjson.dumps(payload), status, {**headers, "x-request-id": request_id}, _JSON)
+def _respond(
+    payload: Any, status: int, request_id: str, headers: Mapping[str, str], media_type: str = _JSON
+) -> Response:
+    return Response(orjson.dumps(payload), status, {**headers, "x-request-id": request_id}, media_type)
 
 
-def _error_body(errors: list[JSONObject], request_id: str) -> tuple[int, JSONObject]:
+def _problem_response(body: JSONObject, request_id: str, headers: Mapping[str, str]) -> Response:
+    return _respond(body, int(body["status"]), request_id, headers, PROBLEM_JSON)
+
+
+def _errors_problem(errors: list[JSONObject], request_id: str, instance: str) -> JSONObject:
     first: JSONObject = errors[0] if errors else {"message": "Internal server error."}
     code = (first.get("extensions") or {}).get("code") or "INTERNAL_SERVER_ERROR"
-    body = {"code": code, "message": first.get("message", ""), "requestId": request_id, "errors": errors}
-    return status_for_code(code), body
+    detail = str(first.get("message", ""))
+    return problem(status_for_code(code), code, detail, request_id, instance=instance, errors=errors)
 
 
-def _exception_response(exc: Exception, request_id: str, headers: Mapping[str, str]) -> Response:
-    _, body = _error_body(to_graphql_errors(exc, request_id), request_id)
-    status = exc.status if isinstance(exc, GatewayError) and exc.expose else 500
+def _exception_response(
+    exc: Exception, request_id: str, headers: Mapping[str, str], instance: str
+) -> Response:
+    body = _errors_problem(to_graphql_errors(exc, request_id), request_id, instance)
+    body["status"] = exc.status if isinstance(exc, GatewayError) and exc.expose else 500
     if isinstance(exc, PartnerRateLimited):
         headers = {**headers, **exc.headers}
-    return _respond(body, status, request_id, headers)
+    return _problem_response(body, request_id, headers)
 
 
 def _result_response(
-    binding: RestBinding, payload: JSONObject, request_id: str, headers: Mapping[str, str]
+    binding: RestBinding, payload: JSONObject, request_id: str, headers: Mapping[str, str], instance: str
 ) -> Response:
     data = payload.get("data")
     value = data.get(binding.root_key) if isinstance(data, dict) else None
     errors: list[JSONObject] = payload.get("errors") or []
     if value is None and errors:
-        status, body = _error_body(errors, request_id)
-        return _respond(body, status, request_id, headers)
+        return _problem_response(_errors_problem(errors, request_id, instance), request_id, headers)
     if value is None and binding.route.path_params:
         params = ", ".join(binding.route.path_params)
-        body = {
-            "code": "NOT_FOUND",
-            "message": f"Nothing exists at {binding.route.path} for the given {params}.",
-            "requestId": request_id,
-            "errors": [],
-        }
-        return _respond(body, 404, request_id, headers)
+        detail = f"Nothing exists at {binding.route.path} for the given {params}."
+        return _problem_response(
+            problem(404, "NOT_FOUND", detail, request_id, instance=instance), request_id, headers
+        )
     status = binding.route.status
     flag = binding.route.replay_flag
     if flag is not None and isinstance(value, dict) and value.get(flag) is False:
@@ -295,6 +304,7 @@ def _make_endpoint(route: RestRoute) -> Any:
 
     async def endpoint(request: Request) -> Response:
         request_id = _request_id(request)
+        instance = request.url.path
         headers: dict[str, str] = {}
         try:
             host = _host(request)
@@ -315,9 +325,9 @@ def _make_endpoint(route: RestRoute) -> Any:
             forwarded = forwarded_headers(settings.forward_headers, request.headers, partner, request_id)
             async with gate.in_flight(partner):
                 response = await gate.run_persisted(binding.entry, variables, headers=forwarded)
-            return _result_response(binding, response.payload, request_id, headers)
+            return _result_response(binding, response.payload, request_id, headers, instance)
         except Exception as exc:
-            return _exception_response(exc, request_id, headers)
+            return _exception_response(exc, request_id, headers, instance)
 
     endpoint.__name__ = route.name
     return endpoint
@@ -327,16 +337,57 @@ async def _openapi(request: Request) -> Response:
     try:
         host = _host(request)
     except GatewayError as exc:
-        return _exception_response(exc, _request_id(request), {})
+        return _exception_response(exc, _request_id(request), {}, request.url.path)
     return Response(orjson.dumps(host.openapi), 200, media_type=_JSON)
 
 
-def rest_routes(routes: Sequence[RestRoute], prefix: str = "/api/v1") -> list[Route]:
-    """Starlette routes for ``routes`` and ``{prefix}/openapi.json``.
+def _path_endpoint(methods: Mapping[str, Any]) -> Any:
+    """One endpoint for every method of a path: dispatch, ``OPTIONS``, or a problem 405."""
+    served = {**methods, **({"HEAD": methods["GET"]} if "GET" in methods else {})}
+    allow = ", ".join([*sorted(served), "OPTIONS"])
 
-    Full paths rather than a ``Mount``: a mount's ``.*`` does not match every character a path
-    parameter may hold (a newline), which would answer those requests with a plain-text 404.
+    async def endpoint(request: Request) -> Response:
+        handler = served.get(request.method)
+        if handler is not None:
+            response: Response = await handler(request)
+            return response
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"allow": allow})
+        request_id = _request_id(request)
+        detail = f"{request.url.path} does not serve {request.method}; it serves {allow}."
+        body = problem(405, "METHOD_NOT_ALLOWED", detail, request_id, instance=request.url.path)
+        return _problem_response(body, request_id, {"allow": allow})
+
+    return endpoint
+
+
+async def _unknown_path(request: Request) -> Response:
+    request_id = _request_id(request)
+    detail = f"No REST route has the path {request.url.path}; the routes are listed in openapi.json."
+    body = problem(404, "NOT_FOUND", detail, request_id, instance=request.url.path)
+    return _problem_response(body, request_id, {})
+
+
+_ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def rest_routes(routes: Sequence[RestRoute], prefix: str = "/api/v1") -> list[Route]:
+    """Starlette routes for ``routes``, ``{prefix}/openapi.json`` and a problem 404 for the rest.
+
+    One Starlette route per path serves every method of it (and ``OPTIONS``), in the order the
+    paths first appear (``routes`` come most specific first). Full paths rather than a ``Mount``:
+    a mount's ``.*`` does not match every character a path parameter may hold (a newline), which
+    would answer those requests with a plain-text 404.
     """
-    out = [Route(f"{prefix}/openapi.json", _openapi, methods=["GET"])]
-    out.extend(Route(prefix + r.path, _make_endpoint(r), methods=[r.method], name=r.name) for r in routes)
+    by_path: dict[str, dict[str, Any]] = {"/openapi.json": {"GET": _openapi}}
+    names: dict[str, str] = {}
+    for route in routes:
+        by_path.setdefault(route.path, {})[route.method] = _make_endpoint(route)
+        names.setdefault(route.path, route.name)
+    out = [
+        Route(prefix + path, _path_endpoint(methods), methods=_ANY_METHOD, name=names.get(path))
+        for path, methods in by_path.items()
+    ]
+    out.append(Route(prefix, _unknown_path, methods=_ANY_METHOD))
+    out.append(Route(prefix + "/{unknown:path}", _unknown_path, methods=_ANY_METHOD))
     return out

@@ -2,7 +2,7 @@
 
 Parameters and request bodies are typed by the operations' variable definitions; a success
 response is the operation's single root field as the operation shapes it; error responses share
-one ``Error`` schema.
+one ``Problem`` schema (RFC 9457 problem details, ``application/problem+json``).
 """
 
 from __future__ import annotations
@@ -32,21 +32,29 @@ ERROR_STATUSES: Mapping[str, str] = {
     "401": "X-API-Key is missing or unknown (UNAUTHENTICATED).",
     "403": "The partner may not run this operation (PERSISTED_QUERY_NOT_ALLOWED).",
     "404": "The entity does not exist (NOT_FOUND).",
+    "405": "The path does not serve this method (METHOD_NOT_ALLOWED); see Allow.",
     "409": "The entity's state forbids the change, or it already exists (FAILED_PRECONDITION, ALREADY_EXISTS).",
     "429": "The partner's rate limit is exhausted (RATE_LIMITED); see Retry-After.",
+    "500": "An unexpected failure (INTERNAL_SERVER_ERROR); quote requestId when reporting it.",
     "502": "A backend failed (SUBGRAPH_UNAVAILABLE, DOWNSTREAM_SERVICE_ERROR).",
+    "503": "A backend service is unavailable (SERVICE_UNAVAILABLE); retry with backoff.",
 }
 
-_ERROR_SCHEMA: JSON = {
+_PROBLEM_SCHEMA: JSON = {
     "type": "object",
-    "required": ["code", "message"],
+    "description": "RFC 9457 problem details, with the stable machine code.",
+    "required": ["type", "title", "status", "detail", "code", "requestId"],
     "properties": {
+        "type": {"type": "string", "description": "'about:blank': the status and code say what happened."},
+        "title": {"type": "string", "description": "The HTTP status phrase."},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "What happened and what to do."},
+        "instance": {"type": "string", "description": "The request's path."},
         "code": {"type": "string", "description": "Stable machine code (the GraphQL extensions.code)."},
-        "message": {"type": "string"},
         "requestId": {"type": "string"},
         "errors": {
             "type": "array",
-            "description": "Every underlying GraphQL error.",
+            "description": "Every underlying error, with its path and extensions.code.",
             "items": {"type": "object"},
         },
     },
@@ -154,7 +162,7 @@ def _operation(schema: GraphQLSchema, route: RestRoute, document: DocumentNode) 
     for status, description in ERROR_STATUSES.items():
         responses[status] = {
             "description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
     out["responses"] = responses
     return out
@@ -178,7 +186,7 @@ def build_openapi(
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {
-            "schemas": {"Error": _ERROR_SCHEMA},
+            "schemas": {"Problem": _PROBLEM_SCHEMA},
             "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
         },
     }

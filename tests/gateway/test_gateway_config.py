@@ -54,8 +54,17 @@ def test_invalid_values_are_rejected() -> None:
 
 
 def test_forward_headers_from_env() -> None:
-    settings = Settings.from_env({"GATEWAY_FORWARD_HEADERS": "Authorization, X-Partner-Id,"})
-    assert settings.forward_headers == ("authorization", "x-partner-id")
+    settings = Settings.from_env({"GATEWAY_FORWARD_HEADERS": "Authorization, X-Trace-Id,"})
+    assert settings.forward_headers == ("authorization", "x-trace-id")
+
+
+@pytest.mark.parametrize("header", ["x-partner-id", "X-Partner-Id", "x-api-key"])
+def test_identity_headers_cannot_be_forwarded(header: str) -> None:
+    # The gateway alone says who is calling; a client's own x-partner-id must never reach a subgraph.
+    with pytest.raises(ValueError, match=r"the gateway sets it|never leaves the gateway"):
+        Settings.from_env({"GATEWAY_FORWARD_HEADERS": f"authorization,{header}"})
+    with pytest.raises(ValueError, match="forward_headers"):
+        Settings(forward_headers=(header.lower(),))
 
 
 def test_partner_api_settings_from_plain_and_prefixed_variables() -> None:

@@ -85,7 +85,11 @@ def test_null_in_non_null_field_bubbles_to_nearest_nullable_parent() -> None:
     result = shape("{ me { id email } version }", {"me": {"id": "1", "email": None}, "version": "v"})
     assert result.data == {"me": None, "version": "v"}
     assert result.errors == [
-        {"message": "Cannot return null for non-nullable field User.email.", "path": ["me", "email"]}
+        {
+            "message": "Cannot return null for non-nullable field User.email.",
+            "path": ["me", "email"],
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+        }
     ]
 
 
@@ -116,11 +120,36 @@ def test_no_duplicate_error_where_a_subgraph_error_exists() -> None:
     assert result.errors == []
 
 
+def test_an_error_above_explains_the_nulls_below_it() -> None:
+    # client_info answered NOT_FOUND for the client of item 1: its fields are missing, and that
+    # one error is the explanation; the rest of the list is unharmed.
+    data = {"search": [{"__typename": "User", "id": "1", "email": "a"}, {"__typename": "User", "id": "2"}]}
+    upstream = [{"message": "No user.", "path": ["search", 1], "extensions": {"code": "NOT_FOUND"}}]
+    result = shape("{ search { ... on User { id email } } }", data, upstream_errors=upstream)
+    assert result.errors == []
+
+
+def test_every_shaping_error_has_a_code() -> None:
+    results = [
+        shape("{ top { id price } }", {"top": [{"id": "1", "price": None}]}),
+        shape("{ top { kind } }", {"top": [{"kind": "BROKEN"}]}),
+        shape("{ search { ... on User { id } } }", {"search": [{"id": "1"}]}),
+        shape("{ me { id } }", {"me": "not an object"}),
+    ]
+    errors = [error for result in results for error in result.errors]
+    assert len(errors) == 4
+    assert {error["extensions"]["code"] for error in errors} == {"DOWNSTREAM_SERVICE_ERROR"}
+
+
 def test_enum_values_are_checked() -> None:
     result = shape("{ top { kind } }", {"top": [{"kind": "NEW"}, {"kind": "BROKEN"}]})
     assert result.data == {"top": [{"kind": "NEW"}, {"kind": None}]}
     assert result.errors == [
-        {"message": "Enum 'Kind' cannot represent value: 'BROKEN'.", "path": ["top", 1, "kind"]}
+        {
+            "message": "Enum 'Kind' cannot represent value: 'BROKEN'.",
+            "path": ["top", 1, "kind"],
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+        }
     ]
 
 

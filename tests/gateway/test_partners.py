@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from gateway.partners import PartnerConfigError, RegistrySource, hash_api_key, load_registry
+from gateway.types import PartnerId
 
 MANIFEST = {"format": "apollo-persisted-query-manifest", "version": 1, "operations": []}
 
@@ -40,6 +41,17 @@ def test_partner_is_found_by_its_key_and_inherits_default_limits(tmp_path: Path)
     assert partner.manifests == ((tmp_path / "acme.json").resolve(),)
     assert registry.authenticate("secret-2") is None
     assert partner.max_in_flight == 4
+    assert partner.first_party is False  # a partner sees only its own data unless the file says so
+
+
+def test_first_party_is_declared_explicitly(tmp_path: Path) -> None:
+    web = _partner(id="webapp", api_keys=[hash_api_key("web")], persisted_only=False, first_party=True)
+    free_form = _partner(id="dev", api_keys=[hash_api_key("dev")], persisted_only=False)
+    registry = load_registry(_write(tmp_path, [web, free_form]))
+    assert registry.partners[PartnerId("webapp")].first_party is True
+    assert (
+        registry.partners[PartnerId("dev")].first_party is False
+    )  # free-form GraphQL alone sees nothing more
 
 
 @pytest.mark.parametrize(
@@ -52,6 +64,7 @@ def test_partner_is_found_by_its_key_and_inherits_default_limits(tmp_path: Path)
         (_partner(limits={"depth": 3}), "unknown limit 'depth'"),
         (_partner(manifests=["missing.json"]), "does not exist"),
         (_partner(max_in_flight=0), "'max_in_flight' must be a positive integer, got 0"),
+        (_partner(first_party="yes"), "'first_party' must be true or false"),
     ],
 )
 def test_invalid_entries_are_named(tmp_path: Path, partner: dict[str, object], message: str) -> None:

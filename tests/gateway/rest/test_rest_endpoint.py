@@ -84,13 +84,66 @@ async def test_get_application(client: httpx.AsyncClient) -> None:
 async def test_unknown_and_malformed_ids(client: httpx.AsyncClient) -> None:
     missing = await client.get("/applications/99999999-9999-4999-8999-999999999999", headers=ACME)
     assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
     body = missing.json()
+    assert (body["type"], body["title"], body["status"]) == ("about:blank", "Not Found", 404)
+    assert body["instance"] == "/api/v1/applications/99999999-9999-4999-8999-999999999999"
     assert body["code"] == "NOT_FOUND"
     assert body["requestId"] == missing.headers["x-request-id"]
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     malformed = await client.get("/applications/not-a-uuid", headers=ACME)
     assert malformed.status_code == 400
     assert malformed.json()["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/nope", "/applications/1/2/3", "", "/"])
+async def test_unknown_paths_are_a_json_problem_404(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await client.request(method, path, headers=ACME)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["code"]) == (404, "NOT_FOUND")
+    assert body["detail"].endswith(".")
+    assert body["requestId"] == response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/applications", "GET, HEAD, POST, OPTIONS"),
+        ("/applications/batch", "POST, OPTIONS"),
+        (f"/applications/{APP_1}", "GET, HEAD, OPTIONS"),
+        (f"/applications/{APP_1}/cancel", "POST, OPTIONS"),
+        ("/applications/search", "GET, HEAD, OPTIONS"),
+        ("/openapi.json", "GET, HEAD, OPTIONS"),
+    ],
+)
+async def test_options_lists_every_method_of_a_path(client: httpx.AsyncClient, path: str, allow: str) -> None:
+    response = await client.options(path)
+    assert response.status_code == 204
+    assert response.headers["allow"] == allow
+
+
+async def test_a_method_the_path_does_not_serve_is_a_problem_405(client: httpx.AsyncClient) -> None:
+    response = await client.delete(f"/applications/{APP_1}", headers=ACME)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_errors_carry_no_graphql_locations(client: httpx.AsyncClient) -> None:
+    # A body the operation's variables cannot take fails in GraphQL coercion; REST shows the
+    # code and the message but not the line and column of a document the client never sent.
+    response = await client.post("/applications/batch", json=[{"idempotencyKey": 7}], headers=ACME)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "BAD_USER_INPUT"
+    assert body["errors"]
+    assert all("locations" not in error for error in body["errors"])
 
 
 async def test_list_coerces_query_strings_to_variable_types(client: httpx.AsyncClient) -> None:
@@ -112,7 +165,7 @@ async def test_list_coerces_query_strings_to_variable_types(client: httpx.AsyncC
     bad = await client.get("/applications", params={"first": "many"}, headers=ACME)
     assert bad.status_code == 400
     assert bad.json()["code"] == "BAD_USER_INPUT"
-    assert bad.json()["message"] == "Query parameter 'first' must be of type Int, got 'many'."
+    assert bad.json()["detail"] == "Query parameter 'first' must be of type Int, got 'many'."
     bad_enum = await client.get("/applications", params={"status": "LOST"}, headers=ACME)
     assert bad_enum.status_code == 400
     assert bad_enum.json()["code"] == "BAD_USER_INPUT"
@@ -138,7 +191,7 @@ async def test_create_is_201_and_an_idempotent_replay_is_200(client: httpx.Async
     assert first.json()["application"]["id"] == again.json()["application"]["id"]
     unknown = await client.post("/applications", json={**body, "extra": 1}, headers=ACME)
     assert unknown.status_code == 400
-    assert "Unknown body fields ['extra']" in unknown.json()["message"]
+    assert "Unknown body fields ['extra']" in unknown.json()["detail"]
     broken = await client.post("/applications", content=b"{", headers=ACME)
     assert broken.status_code == 400
     assert broken.json()["code"] == "BAD_REQUEST"
@@ -205,21 +258,25 @@ async def test_keys_safelist_and_openapi(client: httpx.AsyncClient) -> None:
 
 
 def test_null_entity_on_a_path_route_is_404(bindings: dict[str, RestBinding]) -> None:
-    response = _result_response(bindings["getApplication"], {"data": {"application": None}}, "rid", {})
+    response = _result_response(bindings["getApplication"], {"data": {"application": None}}, "rid", {}, "/x")
     assert response.status_code == 404
+    assert response.media_type == "application/problem+json"
     assert b'"code":"NOT_FOUND"' in response.body
     assert b'"requestId":"rid"' in response.body
-    listed = _result_response(bindings["searchApplications"], {"data": {"searchApplications": []}}, "rid", {})
+    listed = _result_response(
+        bindings["searchApplications"], {"data": {"searchApplications": []}}, "rid", {}, "/x"
+    )
     assert listed.status_code == 200
     assert listed.body == b"[]"
 
 
 def test_internal_errors_are_masked_with_a_request_id(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR):
-        response = _exception_response(RuntimeError("database password is hunter2"), "rid-7", {})
+        response = _exception_response(RuntimeError("database password is hunter2"), "rid-7", {}, "/x")
     assert response.status_code == 500
     assert b"hunter2" not in response.body
-    assert b'"message":"Internal server error."' in response.body
+    assert b'"detail":"Internal server error."' in response.body
+    assert b'"status":500' in response.body
     assert b'"requestId":"rid-7"' in response.body
     assert "rid-7" in caplog.text
     assert "hunter2" in caplog.text
