@@ -108,6 +108,22 @@ async def test_partial_failure_of_one_subgraph(supergraph_file: Path) -> None:
     assert body["errors"][0]["extensions"] == {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "accounts"}
 
 
+async def test_an_unreachable_root_subgraph_is_one_coded_error_per_field(supergraph_file: Path) -> None:
+    async for client in _client(supergraph_file, make_transport(down=frozenset({"products"}))):
+        response = await client.post("/graphql", json={"query": "{ topProducts { name } me { username } }"})
+    body = response.json()
+    # topProducts is non-null: data is null, and the one error says where and why (no second,
+    # code-less "Cannot return null" error for the same field)
+    assert body["data"] is None
+    assert body["errors"] == [
+        {
+            "message": "Subgraph 'products' could not be reached.",
+            "path": ["topProducts"],
+            "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "products"},
+        }
+    ]
+
+
 async def test_introspection_is_answered_by_the_gateway(
     client: httpx.AsyncClient, transport: MockTransport
 ) -> None:
