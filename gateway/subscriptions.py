@@ -164,13 +164,17 @@ class UpstreamSubscriptionError(DownstreamServiceError):
         self.errors = errors
 
     def to_json(self, request_id: str | None = None) -> list[JSONObject]:
-        """The subgraph's errors, each tagged with ``serviceName`` (and a code if it had none)."""
+        """The subgraph's errors, each tagged with ``serviceName`` (and a code if it had none).
+
+        ``locations`` point into the subgraph's document, not the client's, so they are dropped.
+        """
         out: list[JSONObject] = []
         for error in self.errors:
             extensions = dict(error.get("extensions") or {})
             extensions.setdefault("code", self.code.name)
             extensions["serviceName"] = self.service_name
-            out.append({**error, "extensions": extensions})
+            kept = {key: value for key, value in error.items() if key != "locations"}
+            out.append({**kept, "extensions": extensions})
         return out or super().to_json(request_id)
 
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
+from grpc_clients.core_app import CoreAppClient
 from grpc_clients.errors import InvalidArgumentError, NotFoundError
 from resolvers.arguments import parse_id, rename_violations
 from resolvers.context import RequestContext
@@ -142,9 +143,17 @@ class Subscription:
         description="Each offer of a quote session as its insurer settles; ends when all have."
     )
     async def osago_offers(self, info: CoreInfo, session_id: strawberry.ID) -> AsyncGenerator[Offer, None]:
-        stream = info.context.loaders.backend.watch_quote_session(parse_id(session_id, "sessionId"))
-        async for message in stream:
-            yield Offer.from_proto(message)
+        # The session is looked up before the stream starts, so an unknown session (or one of
+        # another partner's applications) is a NOT_FOUND error of this field, at its path.
+        backend = info.context.loaders.backend
+        session = parse_id(session_id, "sessionId")
+        await backend.get_quote_session(session)
+        return _offers(backend, session)
+
+
+async def _offers(backend: CoreAppClient, session_id: str) -> AsyncGenerator[Offer, None]:
+    async for message in backend.watch_quote_session(session_id):
+        yield Offer.from_proto(message)
 
 
 schema = SubgraphSchema(

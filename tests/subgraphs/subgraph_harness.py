@@ -19,7 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from prometheus_client import CollectorRegistry
@@ -42,6 +42,7 @@ from services.core_app.osago.config import InsurerProfile
 from services.core_app.outbox_relay import ApplicationsRelay
 
 DatabaseFactory = Callable[[str], Awaitable[Database]]
+T = TypeVar("T")
 
 SERVICE_NAMES = {
     "client_info": "insuretech.client_info.v1.ClientInfoService",
@@ -315,13 +316,20 @@ async def new_osago_application(
 
 
 class BackendsThread:
-    """The three backends on their own event loop in a thread, for synchronous tests (TestClient).
+    """The three backends on their own event loop in a thread, for tests whose servers run elsewhere.
 
-    ``TestClient`` runs the app on its own loop, so the backends cannot share the test's loop;
-    they run here over SQLite files in ``directory`` instead, until ``close()``.
+    ``TestClient`` and uvicorn threads run apps on their own loops, so the backends cannot share
+    the test's loop; they run here until ``close()``. ``make_database(service)`` gives each its
+    database (SQLite files, or fresh PostgreSQL schemas that ``drop`` removes afterwards).
     """
 
-    def __init__(self, directory: str, clients: int) -> None:
+    def __init__(
+        self,
+        make_database: Callable[[str], Database],
+        clients: int,
+        *,
+        drop: Callable[[Database], Awaitable[None]] | None = None,
+    ) -> None:
         import asyncio
         import threading
 
@@ -329,16 +337,20 @@ class BackendsThread:
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
         self.addresses: dict[str, str] = {}
+        self.backends: Backends | None = None
         self._error: BaseException | None = None
 
         async def main() -> None:
             self._stop = asyncio.Event()
+            made: list[Database] = []
 
             async def factory(service: str) -> Database:
-                return Database(f"sqlite+aiosqlite:///{directory}/{service}.db", service)
+                made.append(make_database(service))
+                return made[-1]
 
             try:
                 async with running_backends(factory, clients) as backends:
+                    self.backends = backends
                     self.addresses = backends.addresses
                     self._ready.set()
                     await self._stop.wait()
@@ -346,25 +358,45 @@ class BackendsThread:
                 self._error = exc
                 self._ready.set()
                 raise
+            finally:
+                for database in made:
+                    if drop is not None:
+                        await drop(database)
+                    await database.dispose()
 
         self._thread = threading.Thread(target=self._loop.run_until_complete, args=(main(),), daemon=True)
         self._thread.start()
-        self._ready.wait(timeout=60)
+        self._ready.wait(timeout=120)
         if self._error is not None:
             raise RuntimeError("The backends did not start.") from self._error
 
-    def new_osago_application(self, client_id: str, *, partner_id: str | None = None) -> str:
-        """Create a submitted OSAGO application of ``client_id`` (as ``partner_id``); its id."""
+    @classmethod
+    def on_sqlite(cls, directory: str, clients: int) -> BackendsThread:
+        """Backends over SQLite files in ``directory``."""
+        return cls(
+            lambda service: Database(f"sqlite+aiosqlite:///{directory}/{service}.db", service), clients
+        )
+
+    def call(self, make: Callable[[Backends], Awaitable[T]], timeout: float = 60) -> T:
+        """Run ``make(backends)`` on the backends' loop and return its result."""
         import asyncio
 
-        coroutine = new_osago_application(self.addresses["applications"], client_id, partner_id=partner_id)
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
-        return future.result(timeout=30)
+        assert self.backends is not None
+        return asyncio.run_coroutine_threadsafe(_awaited(make(self.backends)), self._loop).result(timeout)
+
+    def new_osago_application(self, client_id: str, *, partner_id: str | None = None) -> str:
+        """Create a submitted OSAGO application of ``client_id`` (as ``partner_id``); its id."""
+        address = self.addresses["applications"]
+        return self.call(lambda _: new_osago_application(address, client_id, partner_id=partner_id))
 
     def close(self) -> None:
         """Stop the servers and the thread."""
         stop = self._stop
         if stop is not None:
             self._loop.call_soon_threadsafe(stop.set)
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=60)
         self._loop.close()
+
+
+async def _awaited(awaitable: Awaitable[T]) -> T:
+    return await awaitable

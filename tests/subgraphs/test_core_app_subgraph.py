@@ -216,7 +216,9 @@ async def test_subscription_streams_every_offer(subgraph: Harness, application: 
         context_value=RequestContext(loaders=CoreAppLoaders(client)),
     )
     errors = [error for result in [r async for r in unknown] for error in result.errors or []]
-    assert [e.extensions["code"] for e in errors if e.extensions] == ["NOT_FOUND"]
+    assert [(e.path, e.extensions["code"]) for e in errors if e.extensions] == [
+        (["osagoOffers"], "NOT_FOUND")
+    ]
     malformed = await schema.subscribe(
         'subscription { osagoOffers(sessionId: "session-1") { id } }',
         context_value=RequestContext(loaders=CoreAppLoaders(client)),
@@ -224,7 +226,9 @@ async def test_subscription_streams_every_offer(subgraph: Harness, application: 
     errors = [error for result in [r async for r in malformed] for error in result.errors or []]
     assert [e.extensions["code"] for e in errors if e.extensions] == ["BAD_USER_INPUT"]
     assert subgraph.handled("WatchQuoteSession", "OK") == 1
-    assert subgraph.handled("WatchQuoteSession", "NOT_FOUND") == 1
+    # An unknown session is refused before any stream is opened, at the field's path.
+    assert subgraph.handled("GetQuoteSession", "NOT_FOUND") == 1
+    assert subgraph.handled("WatchQuoteSession", "NOT_FOUND") == 0
 
 
 def test_subscription_over_graphql_transport_ws(tmp_path: Path) -> None:
@@ -233,7 +237,7 @@ def test_subscription_over_graphql_transport_ws(tmp_path: Path) -> None:
         warnings.simplefilter("ignore", StarletteDeprecationWarning)
         from starlette.testclient import TestClient
 
-    backends = BackendsThread(str(tmp_path), clients=5)
+    backends = BackendsThread.on_sqlite(str(tmp_path), clients=5)
     try:
         application = backends.new_osago_application(client_seed_id(0))
         app = create_subgraph("core_app", backends.addresses["core_app"], CollectorRegistry())

@@ -70,7 +70,7 @@ def _sdl(url: str) -> str:
 
 @pytest.fixture
 def backends(tmp_path: Path) -> Iterator[BackendsThread]:
-    running = BackendsThread(str(tmp_path), clients=5)
+    running = BackendsThread.on_sqlite(str(tmp_path), clients=5)
     try:
         yield running
     finally:
