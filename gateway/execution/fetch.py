@@ -5,7 +5,9 @@ A fetch never raises for a subgraph failure: an unreachable or broken subgraph b
 errors (with ``extensions.code`` and ``serviceName``) and the fields it would have filled stay
 absent, so the response carries partial data. The errors carry the fetch's response paths, as the
 spec asks of an error that maps to fields: one per root field a root fetch would have filled,
-one per object an entity fetch would have completed (``failed_fetch_errors``).
+one per object an entity fetch would have completed (``failed_fetch_errors``). A root fetch the
+subgraph answered without any data, with errors that name no path (it refused the request: a
+variable its scalar rejects), reports them the same way, at each root field it would have filled.
 
 See https://spec.graphql.org/October2021/#sec-Errors.Error-result-format
 """
@@ -72,11 +74,12 @@ async def _run_root_fetch(node: FetchNode, state: RunState, targets: Targets, va
         paths = [[*prefix, key] for prefix in prefixes for key in keys]
         state.errors.extend(failed_fetch_errors(payload, paths))
         return
+    data = payload.get("data")
     if payload.get("errors"):
+        unanswered = root_response_keys(node.operation) if not isinstance(data, dict) else ()
         for obj in targets.unique_objects():
             for prefix in targets.paths_of(obj) or [[]]:
-                state.errors.extend(root_errors(payload["errors"], node.service_name, prefix))
-    data = payload.get("data")
+                state.errors.extend(root_errors(payload["errors"], node.service_name, prefix, unanswered))
     if not isinstance(data, dict):
         if data is not None:
             exc = DownstreamServiceError(

@@ -47,15 +47,26 @@ def _with_service(error: Any, service_name: str, path: list[Any] | None) -> JSON
     return out
 
 
-def root_errors(errors: Any, service_name: str, prefix: Sequence[str | int]) -> list[JSONObject]:
-    """Re-path the errors of a root fetch that ran for the object at ``prefix``."""
+def root_errors(
+    errors: Any, service_name: str, prefix: Sequence[str | int], unanswered: Sequence[str] = ()
+) -> list[JSONObject]:
+    """Re-path the errors of a root fetch that ran for the object at ``prefix``.
+
+    ``unanswered`` names the root fields of a fetch whose subgraph returned no data at all (it
+    refused the request, e.g. a variable its scalar rejects): a pathless error is then the
+    reason each of those fields is missing, and is reported at each of their paths.
+    """
     if not isinstance(errors, list):
         return []
     out: list[JSONObject] = []
     for error in errors:
         raw_path = error.get("path") if isinstance(error, dict) else None
-        path = [*prefix, *raw_path] if isinstance(raw_path, list) else None
-        out.append(_with_service(error, service_name, path))
+        if isinstance(raw_path, list):
+            out.append(_with_service(error, service_name, [*prefix, *raw_path]))
+        elif unanswered:
+            out.extend(_with_service(error, service_name, [*prefix, key]) for key in unanswered)
+        else:
+            out.append(_with_service(error, service_name, None))
     return out
 
 

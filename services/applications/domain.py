@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from services.common.errors import FieldViolation, InvalidArgument
+from services.common.storable_text import UNSTORABLE, is_storable
 from services.common.validation import parse_id
 
 __all__ = [
@@ -206,6 +207,7 @@ def check_application_input(
                 f"The comment has {len(raw.comment)} characters; at most {MAX_COMMENT_LENGTH} are allowed.",
             )
         )
+    violations += _unstorable(raw, prefix)
     if violations or isinstance(client_id, FieldViolation) or isinstance(product_id, FieldViolation):
         return None, violations
     return (
@@ -223,6 +225,24 @@ def check_application_input(
         ),
         [],
     )
+
+
+def _unstorable(raw: ApplicationInput, prefix: str) -> list[FieldViolation]:
+    """A violation for every text of ``raw`` the database cannot store (checked here, per batch item)."""
+    texts = {
+        "idempotency_key": raw.idempotency_key,
+        "insured_object.description": raw.insured_description,
+        "insured_object.kind": raw.insured_kind,
+        "comment": raw.comment,
+    }
+    if raw.vehicle is not None:
+        for name in ("vin", "plate", "make", "model"):
+            texts[f"vehicle.{name}"] = getattr(raw.vehicle, name)
+    return [
+        FieldViolation(f"{prefix}.{name}", UNSTORABLE)
+        for name, text in texts.items()
+        if not is_storable(text)
+    ]
 
 
 def validate_application_input(raw: ApplicationInput, prefix: str, *, today: date) -> NewApplication:

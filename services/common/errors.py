@@ -133,7 +133,11 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
     Before a method runs, its request is checked for text no database can store (NUL characters,
     ``services.common.storable_text``): such a request is INVALID_ARGUMENT and reaches no use case.
+    Methods in ``own_text_checks`` (full names) refuse such text themselves — a batch item by item.
     """
+
+    def __init__(self, own_text_checks: frozenset[str] = frozenset()) -> None:
+        self.own_text_checks = own_text_checks
 
     async def intercept_service(
         self,
@@ -144,12 +148,14 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         if handler is None:
             return None
         method = handler_call_details.method
+        check_text = method not in self.own_text_checks
         if handler.unary_unary is not None:
             inner = handler.unary_unary
 
             async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
                 try:
-                    _refuse_unstorable_text(request)
+                    if check_text:
+                        _refuse_unstorable_text(request)
                     return await inner(request, context)
                 except (grpc.aio.AbortError, grpc.RpcError):
                     raise
@@ -168,7 +174,8 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 request: Any, context: grpc.aio.ServicerContext[Any, Any]
             ) -> AsyncIterator[Any]:
                 try:
-                    _refuse_unstorable_text(request)
+                    if check_text:
+                        _refuse_unstorable_text(request)
                     async for item in inner_stream(request, context):
                         yield item
                 except (grpc.aio.AbortError, grpc.RpcError):

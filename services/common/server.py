@@ -24,13 +24,16 @@ class ServiceSpec:
     """What a backend contributes to its server.
 
     ``register`` adds the servicer(s) to the server; ``service_names`` are the full proto
-    service names (for health and reflection); ``on_stop`` releases resources (engines, tasks).
+    service names (for health and reflection); ``on_stop`` releases resources (engines, tasks);
+    ``own_text_checks`` names the methods (``/package.Service/Method``) that refuse unstorable
+    text themselves instead of at the boundary (``ErrorInterceptor``).
     """
 
     name: str
     service_names: tuple[str, ...]
     register: Callable[[grpc.aio.Server], None]
     on_stop: Callable[[], Awaitable[None]] | None = None
+    own_text_checks: frozenset[str] = frozenset()
     options: tuple[tuple[str, int], ...] = field(
         default=(("grpc.max_receive_message_length", 16 * 1024 * 1024),),
     )
@@ -38,7 +41,9 @@ class ServiceSpec:
 
 async def build_server(spec: ServiceSpec, address: str) -> tuple[grpc.aio.Server, int]:
     """Create (not start) a server for ``spec`` bound to ``address``; returns it and the bound port."""
-    server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=list(spec.options))
+    server = grpc.aio.server(
+        interceptors=[ErrorInterceptor(spec.own_text_checks)], options=list(spec.options)
+    )
     spec.register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

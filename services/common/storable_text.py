@@ -13,7 +13,7 @@ from __future__ import annotations
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
-__all__ = ["MAX_VIOLATIONS", "UNSTORABLE", "unstorable_text"]
+__all__ = ["MAX_VIOLATIONS", "UNSTORABLE", "is_storable", "unstorable_text"]
 
 MAX_VIOLATIONS = 20
 """At most this many fields are named; a hostile batch does not get an unbounded error."""
@@ -23,6 +23,11 @@ _NUL = "\x00"
 
 UNSTORABLE = "Contains a NUL character (U+0000), which cannot be stored; remove it."
 """The description of every violation."""
+
+
+def is_storable(text: str) -> bool:
+    """Whether the databases can store ``text`` (it holds no NUL character)."""
+    return _NUL not in text
 
 
 def unstorable_text(message: Message, prefix: str = "") -> list[str]:

@@ -18,7 +18,13 @@ from strawberry.types import Info
 
 from grpc_clients.errors import FieldViolation, InvalidArgumentError, NotFoundError, code_for_status
 from resolvers.applications import ApplicationsLoaders
-from resolvers.arguments import batch_item_path, parse_id, rename_violations, require_limit
+from resolvers.arguments import (
+    batch_item_path,
+    parse_id,
+    rename_violations,
+    require_limit,
+    violations_message,
+)
 from resolvers.context import RequestContext
 from schema.protos import applications_pb2 as pb
 from subgraphs.applications.inputs import ApplicationBatchInput, ApplicationFilter, ApplicationInput
@@ -84,21 +90,21 @@ class CreateApplicationResult:
                 error=None,
             )
         error = result.error
+        code = code_for_status(error.code)
+        fields = [
+            (batch_item_path(v.field, "application", own=_BATCH_ITEM_FIELDS), v.description)
+            for v in error.field_violations
+        ]
+        # A validation message names its fields: rebuilt from the GraphQL paths, not the proto's.
+        message = violations_message(fields) if fields and code == "BAD_USER_INPUT" else error.message
         return cls(
             index=result.index,
             application=None,
             created=False,
             error=ItemError(
-                code=code_for_status(error.code),
-                message=error.message,
-                field_errors=[
-                    FieldError.from_violation(
-                        FieldViolation(
-                            batch_item_path(v.field, "application", own=_BATCH_ITEM_FIELDS), v.description
-                        )
-                    )
-                    for v in error.field_violations
-                ],
+                code=code,
+                message=message,
+                field_errors=[FieldError.from_violation(FieldViolation(f, text)) for f, text in fields],
             ),
         )
 

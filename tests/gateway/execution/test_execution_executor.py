@@ -79,6 +79,20 @@ async def test_a_failing_root_fetch_leaves_data_empty() -> None:
     ]
 
 
+async def test_a_subgraph_that_refuses_a_root_fetch_explains_each_missing_field() -> None:
+    # e.g. a variable its custom scalar rejects: no data at all, and an error without a path
+    refusal = {"message": "Variable '$first' got invalid value.", "extensions": {"code": "BAD_USER_INPUT"}}
+    transport = MockTransport(lambda request: {"data": None, "errors": [refusal]})
+    outcome = await execute_plan(TOP_PRODUCTS_PLAN, transport=transport)
+    assert outcome.errors == [
+        {
+            "message": "Variable '$first' got invalid value.",
+            "path": ["topProducts"],
+            "extensions": {"code": "BAD_USER_INPUT", "serviceName": "products"},
+        }
+    ]
+
+
 async def test_entity_errors_are_repathed_to_every_object_of_the_representation() -> None:
     def handler(request: SubgraphRequest) -> JSONObject:
         if request.service_name == "products":
