@@ -44,14 +44,18 @@ def _walk(message: Message, prefix: str, out: list[str]) -> None:
         path = f"{prefix}.{field.name}" if prefix else field.name
         repeated = field.is_repeated
         if field.type == FieldDescriptor.TYPE_STRING:
-            items = list(enumerate(value)) if repeated else [(None, value)]
+            items = enumerate(value) if repeated else [(None, value)]
             for index, text in items:
                 if _NUL in text:
                     out.append(path if index is None else f"{path}[{index}]")
+                    if len(out) >= MAX_VIOLATIONS:
+                        return
         elif field.type == FieldDescriptor.TYPE_MESSAGE and not _is_map(field):
             if repeated:
                 for index, item in enumerate(value):
                     _walk(item, f"{path}[{index}]", out)
+                    if len(out) >= MAX_VIOLATIONS:
+                        return
             else:
                 _walk(value, path, out)
 

@@ -20,15 +20,17 @@ from typing import Any, Generic, TypeVar
 import grpc
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.federation import Schema
 
 from grpc_clients.base import BackendClient
-from grpc_clients.caller import caller_from_headers
+from grpc_clients.caller import InvalidCallerError, caller_from_headers
 from grpc_clients.channels import ChannelSettings, open_channel, settings_from_env
 from grpc_clients.health import check_serving
 from grpc_clients.metrics import ClientMetrics
@@ -76,6 +78,29 @@ class _SubgraphGraphQL(GraphQL[RequestContext[Any], None]):
         return HTMLResponse(subgraph_explorer_html())
 
 
+class _KnownCallersOnly:
+    """Refuse a request whose ``x-partner-id`` is no partner id: 400, or close 4400 on a socket.
+
+    Only the gateway sets the header, so a malformed one is a fault, and the request must not
+    run — least of all as the first party, which the absence of the header means.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            caller_from_headers(Headers(scope=scope))
+        except InvalidCallerError as error:
+            if scope["type"] == "websocket":
+                await WebSocket(scope, receive, send).close(code=4400, reason="Invalid x-partner-id")
+                return
+            body = {"errors": [{"message": str(error), "extensions": {"code": "BAD_REQUEST"}}]}
+            await JSONResponse(body, status_code=400)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def create_subgraph_app(
     *,
     name: str,
@@ -121,7 +146,7 @@ def create_subgraph_app(
             caller=caller,
         )
 
-    graphql_app = _SubgraphGraphQL(schema, make_context)
+    graphql_app = _KnownCallersOnly(_SubgraphGraphQL(schema, make_context))
 
     async def health(_request: Request) -> Response:
         serving = runtime.channel is not None and await check_serving(runtime.channel, spec.service_name)

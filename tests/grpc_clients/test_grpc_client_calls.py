@@ -31,6 +31,7 @@ from grpc_clients import (
     check_serving,
     open_channel,
 )
+from grpc_clients.caller import FIRST_PARTY, Caller
 from grpc_clients.metrics import split_method
 from schema.protos import client_info_pb2 as pb
 from schema.protos import client_info_pb2_grpc
@@ -43,10 +44,13 @@ class FakeClientInfo(client_info_pb2_grpc.ClientInfoServiceServicer):
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.partners: list[str | None] = []
+        """The x-partner-id of each GetClient call (None: sent without one)."""
         self.clients = {f"id-{i}": pb.Client(id=f"id-{i}", last_name=f"L{i}") for i in range(3)}
 
     async def GetClient(self, request: pb.GetClientRequest, context: Any) -> pb.Client:
         self.calls["GetClient"] += 1
+        self.partners.append(dict(context.invocation_metadata()).get("x-partner-id"))
         if request.id == "slow":
             await asyncio.sleep(2)
         if request.id == "bad":
@@ -177,3 +181,16 @@ async def test_health_check(client: tuple[ClientInfoClient, CollectorRegistry]) 
 def test_split_method() -> None:
     assert split_method(b"/insuretech.x.v1.XService/GetX") == ("insuretech.x.v1.XService", "GetX")
     assert split_method("/a.B/C") == ("a.B", "C")
+
+
+async def test_a_client_bound_to_a_partner_names_it_in_every_call(
+    fake: tuple[FakeClientInfo, str], client: tuple[ClientInfoClient, CollectorRegistry]
+) -> None:
+    backend, _ = client
+    acme = backend.for_caller(Caller("acme-bank"))
+    assert acme.channel is backend.channel  # the same channel, only the metadata differs
+    assert backend.for_caller(FIRST_PARTY) is backend
+    await acme.get_client("id-1")
+    await backend.get_client("id-1")
+    await acme.for_caller(FIRST_PARTY).get_client("id-2")
+    assert fake[0].partners == ["acme-bank", None, None]

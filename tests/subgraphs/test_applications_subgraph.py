@@ -276,3 +276,38 @@ async def test_health_and_metrics(subgraph: Harness) -> None:
     assert (
         'grpc_method="ListApplications",grpc_service="insuretech.applications.v1.ApplicationsService"' in text
     )
+
+
+async def test_the_gateways_partner_id_scopes_every_backend_call(subgraph: Harness) -> None:
+    as_acme = {"x-partner-id": "acme-bank"}
+    seeded = await newest(subgraph, 5)
+    assert len(seeded) == 5  # seeded by the first party
+    response = await subgraph.http.post(
+        "/graphql", json={"query": "{ applications(first: 5) { nodes { id } } }"}, headers=as_acme
+    )
+    assert response.json() == {"data": {"applications": {"nodes": []}}}
+    created = await subgraph.http.post(
+        "/graphql",
+        json={"query": CREATE, "variables": {"input": life_input(), "key": "acme-key-00001"}},
+        headers=as_acme,
+    )
+    mine = created.json()["data"]["createApplication"]["application"]["id"]
+    response = await subgraph.http.post(
+        "/graphql", json={"query": "{ applications(first: 5) { nodes { id } } }"}, headers=as_acme
+    )
+    assert response.json()["data"]["applications"]["nodes"] == [{"id": mine}]
+    hidden = await subgraph.http.post(
+        "/graphql", json={"query": f'{{ application(id: "{seeded[0]["id"]}") {{ id }} }}'}, headers=as_acme
+    )
+    assert hidden.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_malformed_partner_id_is_never_taken_for_the_first_party(subgraph: Harness) -> None:
+    response = await subgraph.http.post(
+        "/graphql",
+        json={"query": "{ applications(first: 5) { nodes { id } } }"},
+        headers={"x-partner-id": "Not A Partner"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "nodes" not in response.text

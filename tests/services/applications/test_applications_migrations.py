@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from services.applications.app import MIGRATIONS_DIR
 from services.applications.models import metadata
@@ -49,3 +51,52 @@ async def test_schema_matches_models_and_round_trips(database_factory: DatabaseF
     assert set(await _tables(database)) <= {"alembic_version"}
     await upgrade(database, MIGRATIONS_DIR)
     assert await _tables(database) == tables
+
+
+async def test_rows_from_before_owners_become_first_party(database_factory: DatabaseFactory) -> None:
+    database = await database_factory("applications")
+    await upgrade(database, MIGRATIONS_DIR, "0001")
+    async with database.transaction() as session:
+        for index in range(2):
+            await session.execute(
+                text(
+                    """INSERT INTO applications (id, number, client_id, product_id, status, version,
+                    applied_at, updated_at, insured_kind, insured_description, sum_insured_kopecks,
+                    term_months, comment, cancellation_reason, idempotency_key, request_fingerprint)
+                    VALUES (:id, :number, :client, :product, 'DRAFT', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'person', '', 100,
+                    12, '', '', :key, 'f')"""
+                ),
+                {
+                    "id": f"00000000-0000-4000-8000-00000000000{index}",
+                    "number": f"APP-2025-00000{index}",
+                    "client": "11111111-1111-4111-8111-111111111111",
+                    "product": "22222222-2222-4222-8222-222222222222",
+                    "key": f"old-key-000{index}",
+                },
+            )
+            await session.execute(
+                text(
+                    "INSERT INTO status_history (application_id, position, status, at, reason) "
+                    "VALUES (:id, 1, 'DRAFT', CURRENT_TIMESTAMP, '')"
+                ),
+                {"id": f"00000000-0000-4000-8000-00000000000{index}"},
+            )
+    await upgrade(database, MIGRATIONS_DIR)
+    async with database.reader() as session:
+        owners = [row[0] for row in await session.execute(text("SELECT owner FROM applications"))]
+        history = await session.scalar(text("SELECT count(*) FROM status_history"))
+    assert owners == ["first-party", "first-party"]
+    assert history == 2  # rebuilding the table on SQLite kept the rows that point at it
+    copy = text(
+        """INSERT INTO applications (id, number, owner, client_id, product_id, status, version, applied_at,
+        updated_at, insured_kind, insured_description, sum_insured_kopecks, term_months, comment,
+        cancellation_reason, idempotency_key, request_fingerprint)
+        SELECT :id, :number, :owner, client_id, product_id, status, version, applied_at, updated_at,
+        insured_kind, insured_description, sum_insured_kopecks, term_months, comment, cancellation_reason,
+        idempotency_key, request_fingerprint FROM applications WHERE number = 'APP-2025-000000'"""
+    )
+    async with database.transaction() as session:  # a key is now unique per owner…
+        await session.execute(copy, {"id": "x1", "number": "x1", "owner": "partner:acme-bank"})
+    with pytest.raises(IntegrityError):  # …and still unique within one
+        async with database.transaction() as session:
+            await session.execute(copy, {"id": "x2", "number": "x2", "owner": "first-party"})
