@@ -133,6 +133,7 @@ export const en: Messages = {
     more: "Show more",
     create: "New application",
     shown: "Shown: {count}",
+    unresolved: "Not found",
   },
   detail: {
     title: "Application {number}",

@@ -131,6 +131,7 @@ export const ru = {
     more: "Показать ещё",
     create: "Новая заявка",
     shown: "Показано: {count}",
+    unresolved: "Не найден",
   },
   detail: {
     title: "Заявка {number}",

@@ -44,10 +44,14 @@ export function ApplicationDetail({ id }: { id: string }) {
       <dl className="facts">
         <dt>{t("applications.client")}</dt>
         <dd>
-          <Link to={`/back-office/clients/${application.client.id}`}>{application.client.fullName}</Link>
+          {application.client ? (
+            <Link to={`/back-office/clients/${application.client.id}`}>{application.client.fullName}</Link>
+          ) : (
+            t("applications.unresolved")
+          )}
         </dd>
         <dt>{t("applications.product")}</dt>
-        <dd>{application.product.name}</dd>
+        <dd>{application.product?.name ?? t("applications.unresolved")}</dd>
         <dt>{t("applications.sum")}</dt>
         <dd>{application.sumInsured.formatted}</dd>
         <dt>{t("detail.term")}</dt>

@@ -215,9 +215,13 @@ export function ApplicationTable({ rows }: { rows: readonly ApplicationRowFragme
                 <StatusBadge status={row.status} />
               </td>
               <td>
-                <Link to={`/back-office/clients/${row.client.id}`}>{row.client.fullName}</Link>
+                {row.client ? (
+                  <Link to={`/back-office/clients/${row.client.id}`}>{row.client.fullName}</Link>
+                ) : (
+                  t("applications.unresolved")
+                )}
               </td>
-              <td>{row.product.name}</td>
+              <td>{row.product?.name ?? t("applications.unresolved")}</td>
               <td>
                 <time dateTime={row.appliedAt ?? undefined}>{formatDate(row.appliedAt, locale)}</time>
               </td>
