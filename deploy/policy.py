@@ -369,6 +369,15 @@ def rule_ingress_tls(ctx: _Context) -> Iterator[Violation]:
                 yield _flag("INGRESS_TLS", ingress, f"host {rule.get('host')!r} has no TLS.")
 
 
+_BACKEND_CALLERS: dict[str, tuple[str, ...]] = {
+    "backend-client-info": ("backend-applications",),
+    "backend-core-app": ("backend-applications",),
+    "backend-applications": ("backend-core-app",),
+}
+"""Backends a backend takes calls from besides its subgraph: applications checks clients and
+products; core_app reads applications and delivers its outbox to them (decisions 0013, 0015)."""
+
+
 def _peer_problem(peer: Manifest, workload: Manifest) -> str | None:
     """Why a NetworkPolicy ``from`` peer may not reach ``workload``; ``None`` if it may."""
     if "ipBlock" in peer:
@@ -393,10 +402,9 @@ def _peer_problem(peer: Manifest, workload: Manifest) -> str | None:
     name = labels.get("app.kubernetes.io/name", "")
     source = peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name")
     if name.startswith("backend-"):
-        expected = "subgraph-" + name.removeprefix("backend-")
-        return (
-            None if source == expected else f"pods {source or peer.get('podSelector')!r} (only {expected!r})"
-        )
+        allowed = ["subgraph-" + name.removeprefix("backend-"), *_BACKEND_CALLERS.get(name, ())]
+        only = " or ".join(repr(a) for a in allowed)
+        return None if source in allowed else f"pods {source or peer.get('podSelector')!r} (only {only})"
     if name.startswith("subgraph-"):
         return None if source == "gateway" else f"pods {source or peer.get('podSelector')!r} (only 'gateway')"
     return None

@@ -165,6 +165,14 @@ BREAKAGES: list[tuple[str, Breakage, str, str]] = [
         "gateway",
         "admits every source",
     ),
+    (  # a backend takes calls only from the backends that need it (core_app never calls client_info)
+        "NETWORK",
+        lambda o: find(o, "NetworkPolicy", "backend-client-info-from-subgraph")["spec"]["ingress"][0]["from"][
+            1
+        ]["podSelector"]["matchLabels"].update({"app.kubernetes.io/name": "backend-core-app"}),
+        "backend-client-info",
+        "only 'subgraph-client-info' or 'backend-applications'",
+    ),
     ("NETWORK", lambda o: _drop(o, "NetworkPolicy", "default-deny-ingress"), "*", "default-deny"),
     (
         "DRAIN_TIME",
