@@ -399,17 +399,18 @@ class OsagoUser(_GraphQLUser):
         self._idle(random.uniform(0.5, 1.5) * self.think)
 
     def _quote(self, socket: _Socket) -> None:
+        application_input = self.application_input("OSAGO")
         created = self.graphql(
             "osago: create application",
             "WebCreateApplication",
-            {"input": self.application_input("OSAGO"), "idempotencyKey": uuid.uuid4().hex},
+            {"input": application_input, "idempotencyKey": uuid.uuid4().hex},
         )
         if not created:
             return
         application = created["createApplication"]["application"]["id"]
         quote_input = {
             "applicationId": application,
-            "clientId": random.choice(_Shared.clients),
+            "clientId": application_input["clientId"],  # quotes are for the application's own client
             "enginePowerHp": 150,
             "region": "77",
             "driverAge": random.randint(22, 70),
