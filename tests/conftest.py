@@ -28,6 +28,13 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on right now (for a server to start on)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def require_service(name: str, host: str, port: int) -> None:
     """Skip when ``name`` is down, except under CI, where a missing service fails the test."""
     if _reachable(host, port):
@@ -36,6 +43,19 @@ def require_service(name: str, host: str, port: int) -> None:
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(message + " CI must run against the real server; start it (see .ci/run).")
     pytest.skip(message)
+
+
+async def drop_redis_keys(pattern: str) -> None:
+    """Delete the keys of the shared Redis that match ``pattern`` (a test's own prefix; never FLUSHDB)."""
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in redis.scan_iter(match=pattern)]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -28,7 +28,7 @@ from gateway.http import create_app
 from gateway.pipeline import Gateway, Planner
 from gateway.planner import QueryPlanner
 from gateway.planner.plan import QueryPlan
-from tests.conftest import REDIS_URL, require_service
+from tests.conftest import REDIS_URL, drop_redis_keys, require_service
 from tests.gateway.http.federation_world import make_transport, supergraph_sdl
 from tests.gateway.http.http_world import serve
 
@@ -74,13 +74,7 @@ async def redis_prefix() -> AsyncIterator[str]:
     require_service("Redis", "127.0.0.1", 6379)
     prefix = f"test-plans-{uuid.uuid4().hex[:10]}"
     yield prefix
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
+    await drop_redis_keys(f"{prefix}:*")
 
 
 GatewayFactory = Callable[..., Awaitable[tuple[httpx.AsyncClient, CountingPlanner, Starlette]]]

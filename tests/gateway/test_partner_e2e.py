@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from gateway.persisted_queries import sha256_hex
-from tests.conftest import REDIS_URL, require_service
+from tests.conftest import REDIS_URL, drop_redis_keys, require_service
 from tests.gateway.partner_world import APP_1, gateway_cluster, write_partners
 
 SHARED_KEY = "shared-e2e-key"
@@ -59,17 +58,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         with gateway_cluster(tmp, partners, replicas=2, env=env) as urls:
             yield Cluster(urls, sha256_hex(GET))
     finally:
-        asyncio.run(_drop_keys(prefix))
-
-
-async def _drop_keys(prefix: str) -> None:
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in redis.scan_iter(match=f"*{prefix}*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
+        asyncio.run(drop_redis_keys(f"*{prefix}*"))
 
 
 @pytest.fixture

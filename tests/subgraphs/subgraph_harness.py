@@ -14,7 +14,6 @@ counted in ``Backends.peer_registry``.
 from __future__ import annotations
 
 import importlib
-import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -40,6 +39,7 @@ from services.core_app.applications_peer import BackendApplications
 from services.core_app.osago import OsagoConfig
 from services.core_app.osago.config import InsurerProfile
 from services.core_app.outbox_relay import ApplicationsRelay
+from tests.conftest import free_port
 
 DatabaseFactory = Callable[[str], Awaitable[Database]]
 T = TypeVar("T")
@@ -123,12 +123,6 @@ QUICK_OSAGO = OsagoConfig(
 FAST_RELAY = RelaySettings(poll_interval=0.02, initial_backoff=0.05, max_backoff=0.5)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def _migrated(database_factory: DatabaseFactory, name: str, clients: int) -> Database:
     database = await database_factory(name)
     await upgrade(database, importlib.import_module(f"services.{name}.app").MIGRATIONS_DIR)
@@ -200,7 +194,7 @@ async def running_backends(
 
     names = ("client_info", "applications", "core_app")
     databases = {name: await _migrated(database_factory, name, clients) for name in names}
-    addresses = {name: f"127.0.0.1:{_free_port()}" for name in names}
+    addresses = {name: f"127.0.0.1:{free_port()}" for name in names}
     registry = CollectorRegistry()
     metrics = ClientMetrics.create(registry)
     peers = {

@@ -25,14 +25,13 @@ from typing import Any
 
 import httpx
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 from sqlalchemy import text
 
 from gateway.config import Settings
 from gateway.http import create_app
 from gateway.persisted_queries import sha256_hex
 from services.common.db import Database
-from tests.conftest import POSTGRES_URL, REDIS_URL
+from tests.conftest import POSTGRES_URL, REDIS_URL, drop_redis_keys
 from tests.gateway.subscription_world import serving
 from tests.subgraphs.subgraph_harness import BackendsThread, create_subgraph
 
@@ -126,16 +125,6 @@ async def _drop_schema(database: Database) -> None:
         await connection.execute(text(f'DROP SCHEMA IF EXISTS "{database.schema}" CASCADE'))
 
 
-async def _drop_redis_keys(prefix: str) -> None:
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in redis.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
-
-
 @contextmanager
 def system_world(tmp: Path, clients: int = 12) -> Iterator[World]:
     """Start everything over ``clients`` seeded clients; stop it and drop what it created."""
@@ -171,4 +160,4 @@ def system_world(tmp: Path, clients: int = 12) -> Iterator[World]:
                 yield World(gateway.removesuffix("/graphql"), backends, schemas)
     finally:
         backends.close()
-        asyncio.run(_drop_redis_keys(prefix))
+        asyncio.run(drop_redis_keys(f"{prefix}*"))

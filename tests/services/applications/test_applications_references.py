@@ -6,8 +6,6 @@ test runs ``BackendReferences`` over real gRPC channels to a port where nothing 
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from grpc_clients.caller import FIRST_PARTY
@@ -18,6 +16,7 @@ from services.applications.references import BackendReferences
 from services.common.db import Database
 from services.common.errors import FailedPrecondition, NotFound, Unavailable
 from services.common.peers import open_peer
+from tests.conftest import free_port
 from tests.services.applications.applications_harness import (
     CLIENT_ID,
     PRODUCT_ID,
@@ -104,16 +103,10 @@ async def test_a_batch_with_nul_characters_fails_only_those_items(
     assert await table_counts(applications_database) == (1, 1, 1)
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_an_unreachable_owner_refuses_the_create_and_writes_nothing(
     applications_database: Database, clock: ManualClock
 ) -> None:
-    address = f"127.0.0.1:{_closed_port()}"
+    address = f"127.0.0.1:{free_port()}"
     clients, products = open_peer(ClientInfoClient, address), open_peer(CoreAppClient, address)
     try:
         applications = Applications(

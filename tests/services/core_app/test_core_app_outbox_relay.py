@@ -8,7 +8,6 @@ an event for an unknown application is marked refused instead of blocking the on
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from datetime import UTC, datetime
 
@@ -30,14 +29,8 @@ from services.core_app import repository
 from services.core_app.applications_peer import BackendApplications
 from services.core_app.models import OutboxEvent
 from services.core_app.outbox_relay import ApplicationsRelay
-from tests.conftest import DatabaseFactory
+from tests.conftest import DatabaseFactory, free_port
 from tests.services.applications.applications_harness import KnownReferences, make_input
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _event(database: Database, event_type: str, application_id: str) -> None:
@@ -76,7 +69,7 @@ async def test_an_event_waits_out_an_outage_and_applies_once(
     unknown = str(uuid.uuid4())
     await _event(core_app_database, "OFFER_MADE", application.id)
     await _event(core_app_database, "OFFER_MADE", unknown)
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     peer = open_peer(ApplicationsClient, address)
     relay = ApplicationsRelay(core_app_database, BackendApplications(peer), RelaySettings(batch_size=10))
     try:
