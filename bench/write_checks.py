@@ -1,4 +1,4 @@
-"""Write checks benchmark: what checking a create's client and product costs (decision 0013).
+"""Write checks benchmark: what checking a create's client and product costs (decision 0014).
 
 Runs the three backends in-process on PostgreSQL (fresh schemas, dropped afterwards) and two
 applications servers over the same database: ``checked`` asks client_info and core_app before

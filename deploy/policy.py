@@ -375,7 +375,7 @@ _BACKEND_CALLERS: dict[str, tuple[str, ...]] = {
     "backend-applications": ("backend-core-app",),
 }
 """Backends a backend takes calls from besides its subgraph: applications checks clients and
-products; core_app reads applications and delivers its outbox to them (decisions 0013, 0015)."""
+products; core_app reads applications and delivers its outbox to them (decisions 0014, 0016)."""
 
 
 def _peer_problem(peer: Manifest, workload: Manifest) -> str | None:

@@ -13,7 +13,7 @@ or rejected meanwhile is refused (FAILED_PRECONDITION), so core_app terminates t
 
 A cancel is refused while core_app holds an active policy for the application, and a repeated
 cancel answers the application as it stands (idempotent): a partner retrying after a timeout
-gets its success, not an error. See ``docs/decisions/0015-application-state-across-services.md``.
+gets its success, not an error. See ``docs/decisions/0016-application-state-across-services.md``.
 """
 
 from __future__ import annotations

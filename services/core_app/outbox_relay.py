@@ -12,7 +12,7 @@ applications committed but before the row was marked — is recognised by the ap
 An event applications refuses for good (the application is unknown, or was cancelled before the
 policy issued for it was recorded) is marked ``refused``; for ``POLICY_ISSUED`` the policy is
 terminated in the same transaction, so no active policy is left on a cancelled application.
-See ``docs/decisions/0015-application-state-across-services.md``.
+See ``docs/decisions/0016-application-state-across-services.md``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ id only (``resolvable: false``: this subgraph cannot resolve a Product represent
 ``Application.client`` and ``Application.product`` are nullable on purpose: they point into
 other services, which no transaction here can keep in step. When one cannot be resolved, that
 field alone is null, with a NOT_FOUND error at its path, and the rest of a list is unharmed
-(``docs/decisions/0014-nullability-of-references.md``).
+(``docs/decisions/0015-nullability-of-references.md``).
 """
 
 from __future__ import annotations

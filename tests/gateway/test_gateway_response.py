@@ -173,7 +173,11 @@ def test_an_unexplained_null_still_gets_its_error() -> None:
     upstream = [{"message": "boom", "path": ["version"]}]
     result = shape("{ me { email } version }", {"me": {}, "version": None}, upstream_errors=upstream)
     assert result.errors == [
-        {"message": "Cannot return null for non-nullable field User.email.", "path": ["me", "email"]}
+        {
+            "message": "Cannot return null for non-nullable field User.email.",
+            "path": ["me", "email"],
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+        }
     ]
 
 

@@ -5,7 +5,7 @@ COMPLETED through APPROVED. Each event is written to core_app's outbox with the 
 caused it and applied by the applications service through its inbox, so a lost connection loses
 nothing and a redelivery changes nothing. Every step writes its history row and its outbox event
 in the transaction of the change. A cancel is refused while a policy is active, and a repeated
-cancel is idempotent (``docs/decisions/0015-application-state-across-services.md``).
+cancel is idempotent (``docs/decisions/0016-application-state-across-services.md``).
 """
 
 from __future__ import annotations

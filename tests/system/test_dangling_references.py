@@ -3,7 +3,7 @@
 A reference that cannot be resolved — an application written before creates were checked, or
 whose client was removed — gives that one field a null and a NOT_FOUND error at its path; the
 list, and every other item in it, is answered. ``Application.client`` and ``.product`` are
-nullable on purpose (``docs/decisions/0014-nullability-of-references.md``).
+nullable on purpose (``docs/decisions/0015-nullability-of-references.md``).
 """
 
 from __future__ import annotations
